@@ -1,0 +1,183 @@
+"""The Typer app and what every command shares: options, opening a valid repo,
+terminal-safe printing and atomic output files. Commands live in commands/."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from .loader import RepoNotFound, find_root
+from .problems import Problem
+from .validate import Validation, validate_path
+
+app = typer.Typer(
+    name="skillcycle",
+    help="Keep an organisation's skill matrix as YAML in git and turn it into decisions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        say(f"skillcycle {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Keep an organisation's skill matrix as YAML in git and turn it into decisions."""
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else _bad_day(value)
+    except ValueError:
+        return _bad_day(value)
+
+
+def _bad_day(value: str) -> date:
+    raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD")
+
+
+RepoOption = Annotated[
+    Optional[Path],
+    typer.Option("--repo", envvar="SKILLCYCLE_REPO", help="Skills repo root (default: search upward from the current folder for skillcycle.yaml).", show_default=False),
+]
+AsOfOption = Annotated[
+    Optional[str],
+    typer.Option("--as-of", help="Compute as of this date, YYYY-MM-DD (default: today). Nothing dated later is used.", show_default=False),
+]
+
+
+def as_of_date(value: str | None) -> date:
+    return _parse_day(value) or date.today()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Show control characters (ANSI escapes, cursor moves) as visible escapes instead of running them."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def out_console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def say(text: str, *, err: bool = False, style: str | None = None) -> None:
+    """Print user data literally: no Rich markup, no terminal escapes."""
+    console = err_console() if err else out_console()
+    console.print(terminal_safe(text), markup=False, style=style)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    say(f"skillcycle: {message}", err=True)
+    return typer.Exit(code)
+
+
+def locate_repo(repo: Path | None) -> Path:
+    try:
+        return find_root(repo)
+    except RepoNotFound as exc:
+        raise fail(str(exc), EXIT_USAGE) from None
+
+
+class _LoadProgress:
+    """A progress bar on stderr that appears only when loading takes over a second on a terminal."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.bar = None
+        self.task = None
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.started < 1.0:
+                return
+            from rich.progress import Progress
+
+            self.bar = Progress(console=err_console(), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("reading skills files", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def run_validation(root: Path, as_of: date) -> Validation:
+    progress = _LoadProgress()
+    try:
+        return validate_path(root, as_of, date.today(), progress)
+    finally:
+        progress.close()
+
+
+def print_problems_text(problems: list[Problem]) -> None:
+    from .report_problems import format_text
+
+    if problems:
+        say(format_text(problems), err=True)
+
+
+def open_repo(repo: Path | None, as_of: date):
+    """Validate first (SPEC §8): refuse to compute on an invalid repo, with the same messages."""
+    validation = run_validation(locate_repo(repo), as_of)
+    if not validation.ok:
+        print_problems_text(validation.problems)
+        raise fail("the skills repo is invalid; fix the errors above (see `skillcycle validate`)", EXIT_INVALID)
+    return validation.repo
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    path = Path(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def emit(content: str, output: Path | None, *, force: bool = True) -> None:
+    """Print to stdout, or write atomically to `output` (refusing to overwrite unless force)."""
+    if output is None:
+        sys.stdout.write(content if content.endswith("\n") else content + "\n")
+        return
+    if output.exists() and not force:
+        raise fail(f"{output} exists; use --force to overwrite it", EXIT_USAGE)
+    write_atomically(output, content if content.endswith("\n") else content + "\n")

@@ -1,0 +1,313 @@
+"""Cross-file checks of SPEC §8: references, duplicates and consistency.
+
+Each check reads the loaded files (models and positions) and returns
+Problems; none of them raises on odd data, because schema errors have
+already been reported and files with errors carry no model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any, Iterator
+
+from .loader import Loaded, SourceFile, did_you_mean
+from .problems import Problem
+
+Path = tuple[Any, ...]
+
+TARGET_KINDS = {"skill": "R001", "role": "R002", "person": "R003", "goal": "R004", "resource": "R005"}
+MAX_APPLY_DAYS = 14
+
+
+def problem(source: SourceFile, path: Path, code: str, message: str, *, key: bool = False) -> Problem:
+    line, col = source.doc.at(path, key=key)
+    return Problem(source.rel, line, col, code, message)
+
+
+# --- what ids exist ----------------------------------------------------------
+
+def _items(source: SourceFile, list_key: str) -> Iterator[tuple[int, dict]]:
+    """Entries of a top-level list in the raw document, leniently (the file may have schema errors)."""
+    value = source.doc.value
+    entries = value.get(list_key) if isinstance(value, dict) else None
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if isinstance(entry, dict):
+            yield index, entry
+
+
+def defined_ids(loaded: Loaded) -> tuple[dict[str, dict[str, tuple[SourceFile, Path]]], list[Problem]]:
+    """Every defined id per target kind, with where it is defined; duplicates are R006.
+
+    Read from the raw documents, so a file with a schema error still defines
+    its ids and does not cascade into 'unknown id' findings elsewhere.
+    """
+    ids: dict[str, dict[str, tuple[SourceFile, Path]]] = {kind: {} for kind in TARGET_KINDS}
+    problems: list[Problem] = []
+
+    def define(kind: str, ident: Any, source: SourceFile, path: Path) -> None:
+        if not isinstance(ident, str):
+            return
+        if ident in ids[kind]:
+            first, first_path = ids[kind][ident]
+            line = first.doc.at(first_path)[0]
+            problems.append(problem(source, path, "R006", f"{kind} id {ident!r} is already defined in {first.rel}:{line}"))
+        else:
+            ids[kind][ident] = (source, path)
+
+    for source in loaded.files:
+        if source.kind == "competencies":
+            for i, entry in _items(source, "skills"):
+                define("skill", entry.get("id"), source, ("skills", i, "id"))
+        elif source.kind == "learning":
+            for i, entry in _items(source, "resources"):
+                define("resource", entry.get("id"), source, ("resources", i, "id"))
+        elif source.kind == "roles":
+            define("role", source.stem, source, ())
+        elif source.kind == "people":
+            define("person", source.stem, source, ())
+        elif source.kind == "goals":
+            for i, entry in _items(source, "goals"):
+                define("goal", entry.get("id"), source, ("goals", i, "id"))
+    return ids, problems
+
+
+# --- references --------------------------------------------------------------
+
+def references(source: SourceFile) -> Iterator[tuple[str, Any, Path, bool]]:
+    """(target kind, id, path, is_key) for every id the validated file points at."""
+    m = source.model
+    kind = source.kind
+    if kind == "learning":
+        for i, resource in enumerate(m.resources):
+            for j, skill in enumerate(resource.skills):
+                yield "skill", skill, ("resources", i, "skills", j), False
+    elif kind == "roles":
+        for i, role in enumerate(m.next):
+            yield "role", role, ("next", i), False
+        for skill in m.requires:
+            yield "skill", skill, ("requires", skill), True
+        for i, change in enumerate(m.changes):
+            for skill in change.requires:
+                yield "skill", skill, ("changes", i, "requires", skill), True
+    elif kind == "people":
+        yield "role", m.role, ("role",), False
+        if m.manager:
+            yield "person", m.manager, ("manager",), False
+        if m.aspiration:
+            yield "role", m.aspiration, ("aspiration",), False
+    elif kind == "assessments":
+        if m.assessor:
+            yield "person", m.assessor, ("assessor",), False
+        for i, rating in enumerate(m.ratings):
+            yield "person", rating.person, ("ratings", i, "person"), False
+            yield "skill", rating.skill, ("ratings", i, "skill"), False
+            if rating.assessor:
+                yield "person", rating.assessor, ("ratings", i, "assessor"), False
+    elif kind == "goals":
+        yield "person", m.person, ("person",), False
+        for i, goal in enumerate(m.goals):
+            if goal.skill:
+                yield "skill", goal.skill, ("goals", i, "skill"), False
+            if goal.owner:
+                yield "person", goal.owner, ("goals", i, "owner"), False
+            for j, resource in enumerate(goal.resources):
+                yield "resource", resource, ("goals", i, "resources", j), False
+    elif kind == "checkins":
+        yield "person", m.person, ("person",), False
+        yield "person", m.manager, ("manager",), False
+        for i, note in enumerate(m.goals):
+            yield "goal", note.goal, ("goals", i, "goal"), False
+    elif kind == "reviews":
+        for i, rating in enumerate(m.ratings):
+            yield "person", rating.person, ("ratings", i, "person"), False
+            if rating.skill:
+                yield "skill", rating.skill, ("ratings", i, "skill"), False
+    elif kind == "openings":
+        yield "role", m.role, ("role",), False
+        if m.hired and m.hired != "external":
+            yield "person", m.hired, ("hired",), False
+    elif kind == "completions":
+        for i, record in enumerate(m.records):
+            yield "person", record.person, ("records", i, "person"), False
+            yield "resource", record.resource, ("records", i, "resource"), False
+
+
+def check_references(loaded: Loaded, ids: dict[str, dict]) -> list[Problem]:
+    problems = []
+    for source in loaded.files:
+        if source.model is None:
+            continue
+        for target, ident, path, is_key in references(source):
+            if ident not in ids[target]:
+                hint = did_you_mean(ident, ids[target])
+                problems.append(problem(source, path, TARGET_KINDS[target], f"unknown {target} {ident!r}{hint}", key=is_key))
+    return problems
+
+
+# --- rules within one file ---------------------------------------------------
+
+def check_file_rules(source: SourceFile) -> list[Problem]:
+    """Rules a single valid file can break beyond its schema."""
+    m = source.model
+    out: list[Problem] = []
+    if source.kind in ("roles", "people") and m.id is not None and m.id != source.stem:
+        out.append(problem(source, ("id",), "C002", f"id {m.id!r} differs from the file name {source.stem!r}; rename one"))
+    if source.kind == "people" and m.started and m.left and m.left < m.started:
+        out.append(problem(source, ("left",), "C010", f"left ({m.left}) is before started ({m.started})"))
+    if source.kind == "assessments":
+        for i, rating in enumerate(m.ratings):
+            for key in ("date", "source"):
+                if getattr(rating, key) is None and getattr(m, key) is None:
+                    out.append(problem(source, ("ratings", i), "S002", f"rating has no {key}: set it here or at the top of the batch"))
+    elif source.kind == "goals":
+        out.extend(_goal_rules(source))
+    elif source.kind == "checkins":
+        block = m.learning
+        if block.apply_due is not None:
+            if block.apply_due < m.date:
+                out.append(problem(source, ("learning", "apply_due"), "C010", f"apply_due ({block.apply_due}) is before the check-in ({m.date})"))
+            elif block.apply_due > m.date + timedelta(days=MAX_APPLY_DAYS):
+                days = (block.apply_due - m.date).days
+                out.append(problem(source, ("learning", "apply_due"), "C005", f"apply_due is {days} days after the check-in; keep application assignments within {MAX_APPLY_DAYS} days"))
+    elif source.kind == "reviews":
+        low, high = (m.scale + [None, None])[:2]
+        if len(m.scale) != 2 or low >= high:
+            out.append(problem(source, ("scale",), "S007", "scale must be [low, high] with low < high"))
+        else:
+            for i, rating in enumerate(m.ratings):
+                if not low <= rating.rating <= high:
+                    out.append(problem(source, ("ratings", i, "rating"), "S007", f"rating {rating.rating:g} is outside the scale [{low:g}, {high:g}]"))
+                if rating.root_cause == "skill" and rating.skill is None:
+                    out.append(problem(source, ("ratings", i), "S002", "missing required key 'skill' (root_cause is skill)"))
+                if rating.skill is not None and rating.root_cause != "skill":
+                    out.append(problem(source, ("ratings", i, "skill"), "S001", "key 'skill' is only allowed with root_cause: skill", key=True))
+    elif source.kind == "openings":
+        if (m.filled is None) != (m.hired is None):
+            present, absent = ("filled", "hired") if m.hired is None else ("hired", "filled")
+            out.append(problem(source, (present,), "S002", f"missing required key {absent!r} (an opening with {present!r} needs both)"))
+        if m.filled and m.filled < m.opened:
+            out.append(problem(source, ("filled",), "C010", f"filled ({m.filled}) is before opened ({m.opened})"))
+    return out
+
+
+_LEARNING_ONLY = ("skill", "target", "baseline", "resources")
+
+
+def _goal_rules(source: SourceFile) -> list[Problem]:
+    out = []
+    for i, goal in enumerate(source.model.goals):
+        raw = source.doc.value["goals"][i]
+        here = ("goals", i)
+        if goal.kind == "performance":
+            for key in _LEARNING_ONLY:
+                if key in raw:
+                    out.append(problem(source, here + (key,), "S001", f"key {key!r} is for learning goals only", key=True))
+        else:
+            for key in ("skill", "target"):
+                if key not in raw:
+                    out.append(problem(source, here, "S002", f"missing required key {key!r} (learning goals need skill and target)"))
+            if goal.baseline is not None and goal.target is not None and goal.target <= goal.baseline:
+                out.append(problem(source, here + ("target",), "C004", f"target {goal.target.slug} is not above baseline {goal.baseline.slug}"))
+            if not goal.resources:
+                out.append(problem(source, here + ("id",), "C008", f"learning goal {goal.id!r} has no resources; attach learning.yaml ids"))
+        if goal.start and goal.due < goal.start:
+            out.append(problem(source, here + ("due",), "C010", f"due ({goal.due}) is before start ({goal.start})"))
+        if goal.start and goal.dropped and goal.dropped < goal.start:
+            out.append(problem(source, here + ("dropped",), "C010", f"dropped ({goal.dropped}) is before start ({goal.start})"))
+    return out
+
+
+# --- rules across files -------------------------------------------------------
+
+def check_manager_cycles(loaded: Loaded) -> list[Problem]:
+    people = {s.stem: s for s in loaded.files if s.kind == "people" and s.model is not None}
+    out: list[Problem] = []
+    reported: set[str] = set()
+    for start in sorted(people):
+        chain: list[str] = []
+        current: str | None = start
+        while current in people and current not in chain and current not in reported:
+            chain.append(current)
+            current = people[current].model.manager
+        if current in chain:
+            loop = chain[chain.index(current):]
+            reported.update(loop)
+            first = min(loop)
+            order = loop[loop.index(first):] + loop[:loop.index(first)] + [first]
+            out.append(problem(people[first], ("manager",), "C001", "manager cycle: " + " → ".join(order)))
+        reported.update(chain)
+    return out
+
+
+def check_goal_files(loaded: Loaded, ids: dict[str, dict]) -> list[Problem]:
+    out = []
+    seen: dict[tuple[str, str], SourceFile] = {}
+    weights: dict[tuple[str, str], list[tuple[SourceFile, int]]] = defaultdict(list)
+    goal_owner = {}
+    for source in loaded.files:
+        if source.kind != "goals" or source.model is None:
+            continue
+        key = (source.model.person, source.model.cycle)
+        if key in seen:
+            out.append(problem(source, ("cycle",), "C011", f"{key[0]} already has a goals file for {key[1]}: {seen[key].rel}"))
+        else:
+            seen[key] = source
+        weights[key].append((source, sum(g.weight or 0 for g in source.model.goals)))
+        for goal in source.model.goals:
+            goal_owner[goal.id] = source.model.person
+    for (person, cycle), parts in weights.items():
+        total = sum(weight for _, weight in parts)
+        if total > 100:
+            source = parts[-1][0]
+            out.append(problem(source, ("goals",), "C003", f"goal weights of {person} in {cycle} add up to {total}, over 100", key=True))
+    for source in loaded.files:
+        if source.kind == "checkins" and source.model is not None:
+            for i, note in enumerate(source.model.goals):
+                owner = goal_owner.get(note.goal)
+                if owner is not None and owner != source.model.person:
+                    out.append(problem(source, ("goals", i, "goal"), "C012", f"goal {note.goal!r} belongs to {owner}, not {source.model.person}"))
+    return out
+
+
+def check_future_ratings(loaded: Loaded, today: date) -> list[Problem]:
+    out = []
+    for source in loaded.files:
+        if source.kind == "assessments" and source.model is not None:
+            for i, rating in enumerate(source.model.ratings):
+                day = rating.date or source.model.date
+                if day and day > today:
+                    path = ("ratings", i, "date") if rating.date else ("date",)
+                    out.append(problem(source, path, "C009", f"rating dated {day} is in the future; it is ignored until then"))
+    return out
+
+
+def check_development(loaded: Loaded, repo: Any, as_of: date) -> list[Problem]:
+    """C006 and C007: learning goals in the current cycle against each person's gaps on as-of."""
+    from .facts import Quarter
+    from .gaps import person_gaps, person_tracks
+
+    cycle = Quarter.containing(as_of, repo.settings.fiscal_year_start).label
+    gaps = person_gaps(repo, as_of)
+    tracks = person_tracks(gaps)
+    ranges = {"upskill": repo.settings.learning_weight.upskill, "reskill": repo.settings.learning_weight.reskill}
+    goal_files = {(s.model.person, s.model.cycle): s for s in loaded.files if s.kind == "goals" and s.model is not None}
+    people_files = {s.stem: s for s in loaded.files if s.kind == "people"}
+    out = []
+    for person, track in tracks.items():
+        if track == "none":
+            continue
+        source = goal_files.get((person, cycle))
+        goals = source.model.goals if source else []
+        learning = [g for g in goals if g.kind == "learning" and not (g.dropped and g.dropped <= as_of)]
+        if not learning:
+            out.append(problem(people_files[person], ("role",), "C007", f"{person} has skill gaps ({track} track) but no learning goal in {cycle}"))
+            continue
+        total = sum(g.weight or 0 for g in goals)
+        if total == 0:
+            continue
+        share = 100 * sum(g.weight or 0 for g in learning) / total
+        low, high = ranges[track]
+        if not low <= share <= high:
+            out.append(problem(source, ("goals",), "C006", f"learning goals carry {share:.0f}% of {person}'s {cycle} goal weight; the {track} track expects {low}-{high}%", key=True))
+    return out

@@ -1,0 +1,61 @@
+"""`skillcycle validate`: check the whole repo (SPEC §8)."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from ..app import AsOfOption, EXIT_INVALID, EXIT_OK, RepoOption, app, as_of_date, locate_repo, run_validation, say
+from ..problems import Severity
+from ..report_problems import format_github, format_json, format_text, summary_counts
+
+
+class ProblemFormat(str, Enum):
+    text = "text"
+    github = "github"
+    json = "json"
+
+
+@app.command()
+def validate(
+    repo: RepoOption = None,
+    as_of: AsOfOption = None,
+    format: Annotated[
+        Optional[ProblemFormat],
+        typer.Option("--format", "-f", help="text, github (workflow annotations; the default under GitHub Actions) or json."),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+) -> None:
+    """Check every file of the skills repo: syntax, schema, references, consistency."""
+    root = locate_repo(repo)
+    validation = run_validation(root, as_of_date(as_of))
+    problems = validation.problems
+    if format is None:
+        format = ProblemFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ProblemFormat.text
+    errors, warnings = summary_counts(problems)
+    facts = {"files": len(validation.loaded.files)}
+    if validation.repo is not None:
+        facts.update(people=len(validation.repo.people), skills=len(validation.repo.skills), roles=len(validation.repo.roles))
+    verdict = "valid" if validation.ok else "invalid"
+    summary_line = (
+        f"{root.name}: {verdict} — " + ", ".join(f"{count} {name}" for name, count in facts.items())
+        + f" ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})"
+    )
+    if format is ProblemFormat.json:
+        say(format_json(problems, facts))
+    elif format is ProblemFormat.github:
+        # GitHub shows only a few annotations per step: print the plain lines and the count too.
+        if problems:
+            say(format_github(problems))
+            say(format_text(problems))
+        say(summary_line)
+    else:
+        if problems:
+            say(format_text(problems))
+            say("")
+        say(summary_line, style="green" if validation.ok and not warnings else ("yellow" if validation.ok else "red"))
+    failed = not validation.ok or (strict and any(p.severity is Severity.WARNING for p in problems))
+    raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)

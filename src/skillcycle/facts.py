@@ -1,0 +1,190 @@
+"""Facts derived from the files (SPEC §4, §5): quarters, current levels,
+requirements on a date, learning-goal achievement.
+
+Ratings are kept as one pandas table so that "current level of everyone in
+everything on date D" is a sort and a group-by, not a loop per person.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from .levels import Level
+from .repo import Repo
+from .schema import QUARTER, Goal, Role
+
+# SPEC §4: on the same date prefer calibration > manager > peer.
+SOURCE_PRIORITY = {"self": 0, "peer": 1, "manager": 2, "calibration": 3}
+
+
+# --- time ------------------------------------------------------------------
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A fiscal quarter (SPEC §5.1): fiscal year `year` ends in calendar year `year`."""
+
+    year: int
+    q: int
+    fy_start: int = 1
+
+    @classmethod
+    def parse(cls, label: str, fy_start: int = 1) -> "Quarter":
+        match = QUARTER.match(label)
+        if not match:
+            raise ValueError(f"quarter {label!r} is not a label like 2026Q3")
+        return cls(int(match.group(1)), int(match.group(2)), fy_start)
+
+    @classmethod
+    def containing(cls, day: date, fy_start: int = 1) -> "Quarter":
+        months_into_fy = (day.month - fy_start) % 12
+        fy_first_year = day.year if day.month >= fy_start else day.year - 1
+        year = fy_first_year if fy_start == 1 else fy_first_year + 1
+        return cls(year, months_into_fy // 3 + 1, fy_start)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.q}"
+
+    @property
+    def start(self) -> date:
+        first_year = self.year if self.fy_start == 1 else self.year - 1
+        month0 = (self.fy_start - 1) + (self.q - 1) * 3  # months since January of first_year
+        return date(first_year + month0 // 12, month0 % 12 + 1, 1)
+
+    @property
+    def end(self) -> date:
+        return self.next().start - timedelta(days=1)
+
+    def months(self) -> list[tuple[int, int]]:
+        """The three calendar (year, month) pairs of the quarter."""
+        start = self.start
+        return [((start.year * 12 + start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1) for i in range(3)]
+
+    def next(self) -> "Quarter":
+        return Quarter(self.year + self.q // 4, self.q % 4 + 1, self.fy_start)
+
+    def previous(self) -> "Quarter":
+        return Quarter(self.year - (self.q == 1), (self.q - 2) % 4 + 1, self.fy_start)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day `months` later, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29)."""
+    month0 = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month0, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+# --- requirements ------------------------------------------------------------
+
+def requirements_on(role: Role, day: date) -> dict[str, Level]:
+    """What the role requires on `day` (SPEC §3 roles): `requires` with dated changes applied; none drops."""
+    required = dict(role.requires)
+    for change in sorted(role.changes, key=lambda c: c.effective):  # stable: file order breaks date ties
+        if change.effective <= day:
+            required.update(change.requires)
+    return {skill: level for skill, level in sorted(required.items()) if level > Level.NONE}
+
+
+def active_people(repo: Repo, day: date) -> list[str]:
+    return [pid for pid, person in repo.people.items() if person.active_on(day)]
+
+
+# --- ratings -----------------------------------------------------------------
+
+RATING_COLUMNS = ["person", "skill", "level", "date", "source", "assessor", "priority", "seq", "file"]
+
+
+def ratings_frame(repo: Repo) -> pd.DataFrame:
+    """One row per rating, `seq` = position in SPEC §4 read order (files by path, ratings in file order)."""
+    rows = []
+    for rel, batch in repo.assessments:  # already sorted by path
+        for rating in batch.ratings:
+            source = rating.source or batch.source
+            rows.append((
+                rating.person, rating.skill, int(rating.level), rating.date or batch.date, source,
+                rating.assessor or batch.assessor, SOURCE_PRIORITY[source], len(rows), rel,
+            ))
+    frame = pd.DataFrame.from_records(rows, columns=RATING_COLUMNS)
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
+    frame["level"] = frame["level"].astype("int8")
+    return frame
+
+
+def _upto(ratings: pd.DataFrame, day: date) -> pd.DataFrame:
+    return ratings[ratings["date"] <= np.datetime64(day, "s")]
+
+
+def current_levels(ratings: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Current level per (person, skill) on `day` from non-self ratings (SPEC §4).
+
+    Indexed by (person, skill) with columns level, date, source, assessor.
+    Pairs with no such rating are absent: the person is unassessed there.
+    """
+    rated = _upto(ratings, day)
+    rated = rated[rated["source"] != "self"]
+    return _latest(rated)
+
+
+def self_levels(ratings: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The latest self rating per (person, skill) on `day`, reported beside the current level."""
+    rated = _upto(ratings, day)
+    return _latest(rated[rated["source"] == "self"])
+
+
+def _latest(rated: pd.DataFrame) -> pd.DataFrame:
+    ordered = rated.sort_values(["person", "skill", "date", "priority", "seq"], kind="stable")
+    latest = ordered.drop_duplicates(["person", "skill"], keep="last")
+    return latest.set_index(["person", "skill"])[["level", "date", "source", "assessor"]]
+
+
+# --- goals ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GoalFact:
+    """A goal with everything SPEC §3 derives for it on an as-of date."""
+
+    person: str
+    cycle: str
+    file: str
+    goal: Goal
+    start: date  # the goal's start, defaulting to the cycle's first day
+    achieved: date | None  # learning goals: first qualifying non-self assessment (SPEC §3)
+
+    @property
+    def is_learning(self) -> bool:
+        return self.goal.kind == "learning"
+
+
+def goal_facts(repo: Repo, as_of: date) -> list[GoalFact]:
+    """Every goal, in file order, with its start and (for learning goals) achievement date as of `as_of`."""
+    fy = repo.settings.fiscal_year_start
+    ratings = _upto(repo.ratings, as_of)
+    ratings = ratings[ratings["source"] != "self"]
+    by_pair = {key: group for key, group in ratings.groupby(["person", "skill"], sort=False)}
+    facts = []
+    for rel, goal_file in repo.goal_files:
+        cycle_start = Quarter.parse(goal_file.cycle, fy).start
+        for goal in goal_file.goals:
+            start = goal.start or cycle_start
+            achieved = None
+            if goal.kind == "learning":
+                group = by_pair.get((goal_file.person, goal.skill))
+                if group is not None:
+                    hits = group[(group["date"] >= np.datetime64(start, "s")) & (group["level"] >= int(goal.target))]
+                    if len(hits):
+                        achieved = hits["date"].min().date()
+            facts.append(GoalFact(goal_file.person, goal_file.cycle, rel, goal, start, achieved))
+    return facts
+
+
+def iter_learning_goals(facts: list[GoalFact]) -> Iterator[GoalFact]:
+    return (fact for fact in facts if fact.is_learning)

@@ -1,0 +1,282 @@
+"""Find a skills repo, read every file strictly, and check each against its model.
+
+The result keeps each file's parsed document (with positions) beside its
+model, so that later cross-file checks can point at the exact key or value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from pydantic import BaseModel, ValidationError
+
+from . import yamlstrict
+from .problems import Problem
+from .schema import FOLDERS, TOP_FILES, Model
+
+SETTINGS_NAMES = ("skillcycle.yaml", "skillcycle.yml")
+SUFFIXES = (".yaml", ".yml")
+
+
+class RepoNotFound(Exception):
+    """No skills repo where one was looked for (exit code 2)."""
+
+
+def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
+    """The repo root: `explicit` (from --repo or SKILLCYCLE_REPO) or the first folder upward with skillcycle.yaml."""
+    if explicit:
+        root = Path(explicit)
+        if not root.is_dir():
+            raise RepoNotFound(f"no skills repo: {root} is not a folder")
+        if not any((root / name).is_file() for name in SETTINGS_NAMES):
+            raise RepoNotFound(f"no skills repo: {root} has no skillcycle.yaml")
+        return root.resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if any((folder / name).is_file() for name in SETTINGS_NAMES):
+            return folder
+    raise RepoNotFound(
+        f"no skills repo: no skillcycle.yaml in {here} or any folder above it (use --repo PATH or SKILLCYCLE_REPO)"
+    )
+
+
+@dataclass(slots=True)
+class SourceFile:
+    rel: str  # repo-relative, '/'-separated: the sort key of SPEC §4
+    kind: str  # a key of TOP_FILES or FOLDERS
+    doc: yamlstrict.Document
+    model: Any = None  # the validated model, or None when the file has errors
+
+    @property
+    def stem(self) -> str:
+        return self.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+@dataclass(slots=True)
+class Loaded:
+    root: Path
+    files: list[SourceFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[SourceFile]:
+        return [f for f in self.files if f.kind == kind]
+
+
+def discover(root: Path) -> tuple[list[tuple[str, str, Path]], list[Problem]]:
+    """Every skills file as (rel, kind, path), sorted by rel; symlinks are reported, never followed."""
+    found: list[tuple[str, str, Path]] = []
+    problems: list[Problem] = []
+    for kind in TOP_FILES:
+        names = [n for n in (kind + s for s in SUFFIXES) if (root / n).exists() or (root / n).is_symlink()]
+        for name in names:
+            found.append((name, kind, root / name))
+        if len(names) > 1:
+            problems.append(Problem(names[1], 1, 1, "R006", f"both {names[0]} and {names[1]} exist; keep one"))
+    for kind in FOLDERS:
+        folder = root / kind
+        if folder.is_symlink():
+            problems.append(Problem(kind, 1, 1, "Y009", f"{kind}/ is a symlink; skillcycle does not follow links"))
+        elif folder.is_dir():
+            _walk(root, folder, kind, found, problems)
+    found.sort(key=lambda item: item[0])
+    return found, problems
+
+
+def _walk(root: Path, folder: Path, kind: str, found: list, problems: list[Problem]) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(Problem(_rel(root, Path(folder)), 1, 1, "Y009", f"cannot read folder: {exc.strerror}"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        rel = _rel(root, Path(entry.path))
+        if entry.is_symlink():
+            if entry.name.endswith(SUFFIXES) or os.path.isdir(entry.path):
+                problems.append(Problem(rel, 1, 1, "Y009", "is a symlink; skillcycle does not follow links (copy the file instead)"))
+        elif entry.is_dir(follow_symlinks=False):
+            _walk(root, Path(entry.path), kind, found, problems)
+        elif entry.name.endswith(SUFFIXES):
+            found.append((rel, kind, Path(entry.path)))
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def read_file(root: Path, rel: str, kind: str, path: Path) -> SourceFile:
+    """Parse one file strictly and validate it against its kind's model."""
+    doc = yamlstrict.Document()
+    source = SourceFile(rel, kind, doc)
+    if path.is_symlink():
+        doc.findings.append(yamlstrict.Finding("Y009", 1, 1, "is a symlink; skillcycle does not follow links (copy the file instead)"))
+        return source
+    try:
+        size = path.stat().st_size
+        if size > yamlstrict.MAX_BYTES:
+            doc.findings.append(yamlstrict.Finding(
+                "Y009", 1, 1, f"file is {size / 2**20:.1f} MiB, over the {yamlstrict.MAX_BYTES // 2**20} MiB limit for one skills file; split it"
+            ))
+            return source
+        raw = path.read_bytes()
+    except OSError as exc:
+        doc.findings.append(yamlstrict.Finding("Y009", 1, 1, f"cannot read file: {exc.strerror or exc}"))
+        return source
+    source.doc = doc = yamlstrict.parse(raw)
+    if doc.findings:
+        return source
+    model_cls = TOP_FILES.get(kind) or FOLDERS[kind]
+    try:
+        source.model = model_cls.model_validate(doc.value)
+    except ValidationError as exc:
+        doc.findings.extend(schema_findings(model_cls, doc, exc))
+    return source
+
+
+def problems_of(source: SourceFile) -> list[Problem]:
+    return [Problem(source.rel, f.line, f.col, f.code, f.message) for f in source.doc.findings]
+
+
+def load(root: Path, progress: Callable[[int, int], None] | None = None) -> Loaded:
+    """Read and schema-check every file of the repo (no cross-file checks yet)."""
+    entries, problems = discover(root)
+    loaded = Loaded(root, problems=problems)
+    for done, (rel, kind, path) in enumerate(entries, 1):
+        source = read_file(root, rel, kind, path)
+        loaded.files.append(source)
+        loaded.problems.extend(problems_of(source))
+        if progress:
+            progress(done, len(entries))
+    return loaded
+
+
+# --- pydantic errors -> findings -------------------------------------------
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "date_type": "a date YYYY-MM-DD",
+}
+_CODE_OF_TYPE = {"bad_level": "S004", "bad_date": "S005", "bad_id": "S006", "bad_value": "S007"}
+
+
+def describe(value: Any) -> str:
+    """How a value read from YAML is named in a message."""
+    if value is None:
+        return "nothing (empty)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {shown!r}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _data_path(value: Any, loc: tuple) -> tuple:
+    """Keep the loc segments that address the document; drop pydantic's union/validator labels."""
+    path: list[Any] = []
+    for segment in loc:
+        if isinstance(value, dict) and segment in value:
+            value = value[segment]
+        elif isinstance(value, list) and isinstance(segment, int) and 0 <= segment < len(value):
+            value = value[segment]
+        else:
+            continue
+        path.append(segment)
+    return tuple(path)
+
+
+def _model_at(model_cls: type[BaseModel], path: tuple) -> type[BaseModel] | None:
+    """The model class that reads the mapping at path, if any (for 'did you mean' on keys)."""
+    annotation: Any = model_cls
+    for segment in path:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field_info = annotation.model_fields.get(segment)
+            if field_info is None:
+                return None
+            annotation = field_info.annotation
+        elif typing.get_origin(annotation) in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return None
+    annotation = _unwrap(annotation)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" — did you mean {match[0]!r}?" if match else ""
+
+
+def schema_findings(model_cls: type[Model], doc: yamlstrict.Document, exc: ValidationError) -> list[yamlstrict.Finding]:
+    findings: list[yamlstrict.Finding] = []
+    seen: set[tuple] = set()
+    for err in exc.errors(include_url=False):
+        kind, loc = err["type"], err["loc"]
+        if kind == "missing":
+            parent = _data_path(doc.value, loc[:-1])
+            if parent + (loc[-1],) in seen:
+                continue
+            seen.add(parent + (loc[-1],))
+            line, col = doc.at(parent)
+            findings.append(yamlstrict.Finding("S002", line, col, f"missing required key {loc[-1]!r}"))
+            continue
+        path = _data_path(doc.value, loc)
+        if path in seen:  # a union reports once per member: keep the first
+            continue
+        seen.add(path)
+        if kind == "extra_forbidden":
+            line, col = doc.at(path, key=True)
+            owner = _model_at(model_cls, path[:-1])
+            allowed = sorted(owner.model_fields) if owner else []
+            hint = did_you_mean(path[-1], allowed) or (f" (allowed: {', '.join(allowed)})" if allowed else "")
+            findings.append(yamlstrict.Finding("S001", line, col, f"unknown key {path[-1]!r}{hint}"))
+            continue
+        line, col = doc.at(path)
+        where = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+        if kind in _CODE_OF_TYPE:
+            findings.append(yamlstrict.Finding(_CODE_OF_TYPE[kind], line, col, f"{where}{err['msg']}"))
+        elif kind in _TYPE_WORDS:
+            findings.append(yamlstrict.Finding(
+                "S003", line, col, f"{where}expected {_TYPE_WORDS[kind]}, got {describe(err['input'])}"
+            ))
+        elif kind == "literal_error":
+            expected = err["ctx"]["expected"]
+            options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
+            hint = did_you_mean(err["input"], options) if isinstance(err["input"], str) else ""
+            findings.append(yamlstrict.Finding(
+                "S007", line, col, f"{where}{describe(err['input'])} is not allowed; expected {expected}{hint}"
+            ))
+        else:  # ranges and lengths: pydantic's own wording is clear enough
+            findings.append(yamlstrict.Finding("S007", line, col, f"{where}{err['msg'].lower()}, got {describe(err['input'])}"))
+    return findings

@@ -1,0 +1,1 @@
+"""Output formatting: pure functions from computed results to text."""

@@ -1,0 +1,114 @@
+"""One table, four renderings: a Rich table on a terminal, aligned plain text
+when piped, Markdown, and CSV safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text
+
+Cell = Any  # str | int | float | None
+
+
+@dataclass
+class Column:
+    header: str
+    align: str = "left"  # left | right
+    style: Callable[[Cell], str | None] | None = None  # Rich style per value, terminal only
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    rows: list[list[Cell]]
+    title: str | None = None
+    caption: str | None = None  # a one-line summary shown under the table
+    notes: list[str] = field(default_factory=list)
+
+
+def cell_text(value: Cell) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.1f}"
+    return str(value)
+
+
+def to_rich(table: Table) -> RichTable:
+    rich = RichTable(title=table.title, caption=table.caption, caption_justify="left", header_style="bold")
+    for column in table.columns:
+        rich.add_column(column.header, justify=column.align, overflow="fold")
+    for row in table.rows:
+        cells = []
+        for column, value in zip(table.columns, row):
+            style = column.style(value) if column.style else None
+            cells.append(Text(cell_text(value), style=style or ""))  # Text: user data never parsed as markup
+        rich.add_row(*cells)
+    return rich
+
+
+def to_plain(table: Table) -> str:
+    texts = [[cell_text(v) for v in row] for row in table.rows]
+    headers = [c.header for c in table.columns]
+    widths = [max([len(h)] + [len(r[i]) for r in texts]) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        parts = [
+            cell.rjust(width) if column.align == "right" else cell.ljust(width)
+            for cell, width, column in zip(cells, widths, table.columns)
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [table.title] if table.title else []
+    out += [line(headers), line(["-" * w for w in widths])] + [line(r) for r in texts]
+    if table.caption:
+        out.append(table.caption)
+    return "\n".join(out)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_markdown(table: Table) -> str:
+    out = [f"### {_md_escape(table.title)}", ""] if table.title else []
+    out.append("| " + " | ".join(_md_escape(c.header) for c in table.columns) + " |")
+    out.append("|" + "|".join("---:" if c.align == "right" else "---" for c in table.columns) + "|")
+    for row in table.rows:
+        out.append("| " + " | ".join(_md_escape(cell_text(v)) for v in row) + " |")
+    if table.caption:
+        out += ["", _md_escape(table.caption)]
+    return "\n".join(out)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Cell) -> Cell:
+    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection): prefix a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(headers: list[str], rows: list[list[Cell]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else spreadsheet_safe(v) for v in row])
+    return buffer.getvalue()
+
+
+def print_table(table: Table, console: Console | None = None) -> None:
+    """Rich on a terminal, aligned plain text when piped (no colour codes in files)."""
+    console = console or Console(highlight=False)
+    if console.is_terminal:
+        console.print(to_rich(table))
+    else:
+        console.print(to_plain(table), markup=False, highlight=False, soft_wrap=True)
