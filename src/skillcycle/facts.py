@@ -188,3 +188,19 @@ def goal_facts(repo: Repo, as_of: date) -> list[GoalFact]:
 
 def iter_learning_goals(facts: list[GoalFact]) -> Iterator[GoalFact]:
     return (fact for fact in facts if fact.is_learning)
+
+
+def goal_status(fact: GoalFact, as_of: date) -> str:
+    """active | achieved | overdue | dropped, on `as_of` (review packets, exports).
+
+    A dropped goal reads as dropped even if it had been achieved before; the
+    achievement date stays on the fact for whoever needs it (SPEC §7).
+    """
+    goal = fact.goal
+    if goal.dropped is not None and goal.dropped <= as_of:
+        return "dropped"
+    if fact.achieved is not None:
+        return "achieved"
+    if goal.due < as_of:
+        return "overdue"
+    return "active"
