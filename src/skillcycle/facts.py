@@ -193,14 +193,14 @@ def iter_learning_goals(facts: list[GoalFact]) -> Iterator[GoalFact]:
 def goal_status(fact: GoalFact, as_of: date) -> str:
     """active | achieved | overdue | dropped, on `as_of` (review packets, exports).
 
-    A dropped goal reads as dropped even if it had been achieved before; the
-    achievement date stays on the fact for whoever needs it (SPEC §7).
+    As in SPEC §7, a dropped goal counts as achieved only if it was achieved
+    before its dropped date.
     """
     goal = fact.goal
+    if fact.achieved is not None and (goal.dropped is None or fact.achieved < goal.dropped):
+        return "achieved"
     if goal.dropped is not None and goal.dropped <= as_of:
         return "dropped"
-    if fact.achieved is not None:
-        return "achieved"
     if goal.due < as_of:
         return "overdue"
     return "active"
