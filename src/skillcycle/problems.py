@@ -97,3 +97,10 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 
 def has_errors(problems: list[Problem]) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
+
+
+def codes_markdown() -> str:
+    """The code table of docs/validation.md (a test keeps the doc equal to this)."""
+    lines = ["| code | name | severity | meaning |", "|---|---|---|---|"]
+    lines += [f"| {c.code} | {c.name} | {c.severity.value} | {c.summary} |" for c in CODES.values()]
+    return "\n".join(lines)

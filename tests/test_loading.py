@@ -1,0 +1,71 @@
+"""Finding the repo, walking its files, and what reading refuses (Y009)."""
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from skillcycle.loader import RepoNotFound, find_root, load
+from skillcycle.validate import validate_path
+
+
+def test_root_is_found_upward_from_a_subfolder(tiny: Path) -> None:
+    assert find_root(start=tiny / "people") == tiny.resolve()
+
+
+def test_explicit_root_must_hold_settings(tmp_path: Path) -> None:
+    with pytest.raises(RepoNotFound, match="has no skillcycle.yaml"):
+        find_root(tmp_path)
+
+
+def test_no_root_anywhere_says_where_it_looked(tmp_path: Path) -> None:
+    with pytest.raises(RepoNotFound, match=str(tmp_path)):
+        find_root(start=tmp_path)
+
+
+def test_files_are_read_in_path_order_with_kinds(tiny: Path) -> None:
+    (tiny / "people" / "eng").mkdir()
+    (tiny / "people" / "eng" / "zed.yml").write_text("name: Zed\nrole: analyst\nmanager: grace\n")
+    loaded = load(tiny)
+    rels = [f.rel for f in loaded.files]
+    assert rels == sorted(rels)
+    assert ("people/eng/zed.yml", "people") in [(f.rel, f.kind) for f in loaded.files]
+    assert loaded.problems == []
+
+
+def test_symlinks_are_reported_not_followed(tiny: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("name: Eve\nrole: analyst\n")
+    (tiny / "people" / "eve.yaml").symlink_to(outside)
+    (tiny / "people" / "loop").symlink_to(tiny / "people")
+    problems = validate_path(tiny, date(2026, 8, 1), date(2026, 11, 23)).problems
+    assert {(p.file, p.code) for p in problems if p.code == "Y009"} == {("people/eve.yaml", "Y009"), ("people/loop", "Y009")}
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file(tiny: Path) -> None:
+    target = tiny / "people" / "ada.yaml"
+    target.chmod(0)
+    problems = validate_path(tiny, date(2026, 8, 1), date(2026, 11, 23)).problems
+    assert ("people/ada.yaml", "Y009") in [(p.file, p.code) for p in problems]
+
+
+def test_oversized_file_is_refused_before_reading(tiny: Path) -> None:
+    with open(tiny / "people" / "ada.yaml", "ab") as handle:
+        handle.truncate(11 * 1024 * 1024)
+    problems = validate_path(tiny, date(2026, 8, 1), date(2026, 11, 23)).problems
+    assert [(p.file, p.code, p.line) for p in problems if p.code == "Y009"] == [("people/ada.yaml", "Y009", 1)]
+
+
+def test_missing_competencies_is_an_error(tiny: Path) -> None:
+    (tiny / "competencies.yaml").unlink()
+    problems = validate_path(tiny, date(2026, 8, 1), date(2026, 11, 23)).problems
+    assert ("competencies.yaml", "S002") in [(p.file, p.code) for p in problems]
+
+
+def test_a_broken_file_does_not_cascade_into_unknown_ids(tiny: Path) -> None:
+    (tiny / "people" / "grace.yaml").write_text("name: Grace\nrole: lead\nmanagr: nobody\n")
+    problems = validate_path(tiny, date(2026, 8, 1), date(2026, 11, 23)).problems
+    assert [(p.file, p.code) for p in problems] == [("people/grace.yaml", "S001")]
+    assert "did you mean 'manager'" in problems[0].message
