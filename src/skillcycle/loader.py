@@ -111,10 +111,12 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def read_file(root: Path, rel: str, kind: str, path: Path) -> SourceFile:
-    """Parse one file strictly and validate it against its kind's model."""
+def read_file(root: Path, rel: str, kind: str, path: Path, raw: bytes | None = None) -> SourceFile:
+    """Parse one file strictly and validate it against its kind's model (`raw`: content not yet on disk)."""
     doc = yamlstrict.Document()
     source = SourceFile(rel, kind, doc)
+    if raw is not None:
+        return _parse_into(source, raw)
     if path.is_symlink():
         doc.findings.append(yamlstrict.Finding("Y009", 1, 1, "is a symlink; skillcycle does not follow links (copy the file instead)"))
         return source
@@ -129,6 +131,11 @@ def read_file(root: Path, rel: str, kind: str, path: Path) -> SourceFile:
     except OSError as exc:
         doc.findings.append(yamlstrict.Finding("Y009", 1, 1, f"cannot read file: {exc.strerror or exc}"))
         return source
+    return _parse_into(source, raw)
+
+
+def _parse_into(source: SourceFile, raw: bytes) -> SourceFile:
+    kind = source.kind
     source.doc = doc = yamlstrict.parse(raw)
     if doc.findings:
         return source
@@ -144,12 +151,33 @@ def problems_of(source: SourceFile) -> list[Problem]:
     return [Problem(source.rel, f.line, f.col, f.code, f.message) for f in source.doc.findings]
 
 
-def load(root: Path, progress: Callable[[int, int], None] | None = None) -> Loaded:
-    """Read and schema-check every file of the repo (no cross-file checks yet)."""
+def kind_of(rel: str) -> str | None:
+    """The file kind a repo-relative path would be read as, or None when the loader would not read it."""
+    if not rel.endswith(SUFFIXES):
+        return None
+    if "/" not in rel:
+        stem = rel.rsplit(".", 1)[0]
+        return stem if stem in TOP_FILES else None
+    folder = rel.split("/", 1)[0]
+    return folder if folder in FOLDERS else None
+
+
+def load(
+    root: Path, progress: Callable[[int, int], None] | None = None, overlay: dict[str, bytes] | None = None
+) -> Loaded:
+    """Read and schema-check every file of the repo (no cross-file checks yet).
+
+    `overlay` maps repo-relative paths to content that replaces (or adds) files
+    as if they were on disk: how an importer checks what it would write.
+    """
     entries, problems = discover(root)
+    overlay = overlay or {}
+    known = {rel for rel, _, _ in entries}
+    entries += [(rel, kind_of(rel), root / rel) for rel in overlay if rel not in known and kind_of(rel)]
+    entries.sort(key=lambda item: item[0])
     loaded = Loaded(root, problems=problems)
     for done, (rel, kind, path) in enumerate(entries, 1):
-        source = read_file(root, rel, kind, path)
+        source = read_file(root, rel, kind, path, overlay.get(rel))
         loaded.files.append(source)
         loaded.problems.extend(problems_of(source))
         if progress:

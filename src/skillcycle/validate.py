@@ -35,6 +35,7 @@ def validate_loaded(loaded: Loaded, as_of: date, today: date) -> Validation:
             problems.append(Problem(f"{kind}.yaml", 1, 1, "S002", f"{kind}.yaml is missing; every skills repo needs it"))
     ids, duplicate_problems = checks.defined_ids(loaded)
     problems += duplicate_problems
+    problems += checks.check_file_names(loaded)
     problems += checks.check_references(loaded, ids)
     for source in loaded.files:
         if source.model is not None:
@@ -49,5 +50,9 @@ def validate_loaded(loaded: Loaded, as_of: date, today: date) -> Validation:
     return Validation(loaded, sort_problems(problems), repo)
 
 
-def validate_path(root: Path, as_of: date, today: date, progress: Callable[[int, int], None] | None = None) -> Validation:
-    return validate_loaded(load(root, progress), as_of, today)
+def validate_path(
+    root: Path, as_of: date, today: date, progress: Callable[[int, int], None] | None = None,
+    overlay: dict[str, bytes] | None = None,
+) -> Validation:
+    """Validate the repo at root; `overlay` (rel path -> content) is checked as if already written."""
+    return validate_loaded(load(root, progress, overlay), as_of, today)
