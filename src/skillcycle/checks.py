@@ -7,12 +7,15 @@ already been reported and files with errors carry no model.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any, Iterator
 
 from .loader import Loaded, SourceFile, did_you_mean
 from .problems import Problem
+from .schema import SLUG
 
 Path = tuple[Any, ...]
 
@@ -146,6 +149,20 @@ def check_references(loaded: Loaded, ids: dict[str, dict]) -> list[Problem]:
 
 
 # --- rules within one file ---------------------------------------------------
+
+def check_file_names(loaded: Loaded) -> list[Problem]:
+    """Role and person ids are file stems, so the stem must be a valid id too."""
+    return [
+        Problem(source.rel, 1, 1, "S006", f"file name {source.stem!r} is not a valid id: use a lowercase slug such as {_slugify(source.stem)!r}")
+        for source in loaded.files
+        if source.kind in ("roles", "people") and not SLUG.match(source.stem)
+    ]
+
+
+def _slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9._-]+", "-", ascii_text.lower()).strip("-._") or "name"
+
 
 def check_file_rules(source: SourceFile) -> list[Problem]:
     """Rules a single valid file can break beyond its schema."""
