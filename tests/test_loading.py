@@ -69,3 +69,18 @@ def test_a_broken_file_does_not_cascade_into_unknown_ids(tiny: Path) -> None:
     problems = validate_path(tiny, date(2026, 8, 1), date(2026, 11, 23)).problems
     assert [(p.file, p.code) for p in problems] == [("people/grace.yaml", "S001")]
     assert "did you mean 'manager'" in problems[0].message
+
+
+def test_permission_denied_is_a_finding_even_when_running_as_root(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_read = Path.read_bytes
+
+    def deny(path: Path) -> bytes:
+        if path.name == "ada.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    problems = validate_path(tiny, date(2026, 8, 1), date(2026, 11, 23)).problems
+    assert [(p.file, p.code, p.message) for p in problems if p.code == "Y009"] == [
+        ("people/ada.yaml", "Y009", "cannot read file: Permission denied")
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 import types
 import typing
 from dataclasses import dataclass, field
@@ -121,7 +122,11 @@ def read_file(root: Path, rel: str, kind: str, path: Path, raw: bytes | None = N
         doc.findings.append(yamlstrict.Finding("Y009", 1, 1, "is a symlink; skillcycle does not follow links (copy the file instead)"))
         return source
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            doc.findings.append(yamlstrict.Finding("Y009", 1, 1, "is not a regular file"))
+            return source
+        size = info.st_size
         if size > yamlstrict.MAX_BYTES:
             doc.findings.append(yamlstrict.Finding(
                 "Y009", 1, 1, f"file is {size / 2**20:.1f} MiB, over the {yamlstrict.MAX_BYTES // 2**20} MiB limit for one skills file; split it"
