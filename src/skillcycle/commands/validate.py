@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from enum import Enum
 from typing import Annotated, Optional
@@ -47,10 +48,16 @@ def validate(
     if format is ProblemFormat.json:
         say(format_json(problems, facts))
     elif format is ProblemFormat.github:
-        # GitHub shows only a few annotations per step: print the plain lines and the count too.
+        # GitHub shows only a few annotations per step: print the plain lines and the count too,
+        # between stop-commands markers so that no repo data (a file name with a newline) can
+        # start a workflow command. The token is derived from the text, so output stays deterministic.
         if problems:
             say(format_github(problems))
-            say(format_text(problems))
+            plain = format_text(problems)
+            token = "skillcycle-" + hashlib.sha256(plain.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+            say(f"::stop-commands::{token}")
+            say(plain)
+            say(f"::{token}::")
         say(summary_line)
     else:
         if problems:
