@@ -1,0 +1,76 @@
+"""`skillcycle gap`: required-vs-current gaps, rolled up and prioritised (SPEC §6)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..app import AsOfOption, EXIT_USAGE, RepoOption, app, as_of_date, emit, fail, open_repo
+from ..gaps import HORIZONS, GapQuery, GapQueryError, check_query, gap_report
+from ..render import gap as render
+from ..render.table import print_table
+
+
+class By(str, Enum):
+    family = "family"
+    role = "role"
+    skill = "skill"
+    person = "person"
+    manager = "manager"
+
+
+class Track(str, Enum):
+    upskill = "upskill"
+    reskill = "reskill"
+
+
+class GapFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
+
+
+def _horizon(value: int) -> int:
+    if value not in HORIZONS:
+        raise typer.BadParameter(f"{value} is not 12, 24 or 36 (months)")
+    return value
+
+
+@app.command()
+def gap(
+    repo: RepoOption = None,
+    as_of: AsOfOption = None,
+    by: Annotated[By, typer.Option("--by", help="Roll up by role family x skill (default), role x skill, skill, person, or manager x skill (everyone under the manager, directly or not).")] = By.family,
+    family: Annotated[Optional[list[str]], typer.Option("--family", help="Only people in this role family (repeat for more).", show_default=False)] = None,
+    manager: Annotated[Optional[str], typer.Option("--manager", help="Only people under this manager, directly or not (the manager is not included).", show_default=False)] = None,
+    track: Annotated[Optional[Track], typer.Option("--track", help="Only people on this track (reskill: any gap from none or unassessed; upskill: the others with a gap).", show_default=False)] = None,
+    top: Annotated[Optional[int], typer.Option("--top", min=1, help="Show the N highest-priority rows (and, in json/csv, only the gaps they count).", show_default=False)] = None,
+    horizon: Annotated[int, typer.Option("--horizon", callback=_horizon, metavar="12|24|36", help="Requirements and headcount as of as-of + this many months; levels stay as of --as-of.", show_default=False)] = 0,
+    format: Annotated[GapFormat, typer.Option("--format", "-f", help="text (a table; colour on a terminal), json, csv (one row per person x skill gap), markdown or html.")] = GapFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)] = None,
+) -> None:
+    """Show required-vs-current skill gaps, prioritised by strategic urgency x people affected."""
+    day = as_of_date(as_of)
+    skills_repo = open_repo(repo, day)
+    query = GapQuery(
+        as_of=day, horizon_months=horizon, by=by.value, families=tuple(dict.fromkeys(family or [])),
+        manager=manager, track=track.value if track else None, top=top,
+    )
+    try:
+        check_query(skills_repo, query)
+    except GapQueryError as exc:
+        raise fail(str(exc), EXIT_USAGE) from None
+    report = gap_report(skills_repo, query)
+    if format is GapFormat.text and output is None:
+        print_table(render.to_table(report))
+        return
+    text = {
+        GapFormat.text: render.to_text, GapFormat.json: render.to_json, GapFormat.csv: render.to_csv,
+        GapFormat.markdown: render.to_markdown, GapFormat.html: render.to_html,
+    }[format](report)
+    emit(text, output)

@@ -1,0 +1,328 @@
+"""`skillcycle gap` output: a table (Rich on a terminal, plain when piped),
+Markdown, JSON exactly as SPEC §6, CSV of person x skill gaps, and an HTML
+page with a role-family x skill heat map. Formatting only: every number comes
+from gaps.gap_report."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+from ..gaps import URGENCIES, GapReport
+from ..levels import Level
+from . import table as tables
+from .table import Column, Table
+
+BY_TITLE = {
+    "family": "role family × skill",
+    "role": "role × skill",
+    "skill": "skill",
+    "person": "person",
+    "manager": "manager (everyone under them) × skill",
+}
+HEADERS = {
+    "family": "Family", "role": "Role", "skill": "Skill", "manager": "Manager", "person": "Person", "name": "Name",
+    "required": "Required", "below": "Below", "unassessed": "Unassessed", "upskill": "Upskill", "reskill": "Reskill",
+    "mean_gap": "Mean gap", "urgency": "Urgency", "priority": "Priority", "track": "Track",
+}
+HEADER_TIPS = {
+    "required": "people whose role requires the skill",
+    "below": "of those, people below the required level",
+    "unassessed": "of those, people with no calibrated rating (counted as none)",
+    "upskill": "below, starting from foundational or proficient",
+    "reskill": "below, starting from none or unassessed",
+    "mean_gap": "mean gap in levels over the people who need the skill",
+    "priority": "urgency weight (high 3, medium 2, low 1) x people below",
+}
+NUMBERS = {"required", "below", "unassessed", "upskill", "reskill", "mean_gap", "priority"}
+LEVEL_SLUGS = [level.slug for level in Level]
+
+
+# --- words -------------------------------------------------------------------------
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _percent(part: int, whole: int) -> str:
+    """Whole percent, rounded half up (the rounding of gaps.round_half_up)."""
+    return f"{(200 * part + whole) // (2 * whole)}%" if whole else "—"
+
+
+def title(report: GapReport) -> str:
+    return " · ".join(_title_parts(report))
+
+
+def _title_parts(report: GapReport) -> list[str]:
+    """What the report is ('Skill gaps by ...'), then its scope: date, horizon, filters, --top."""
+    query = report.query
+    parts = [f"Skill gaps by {BY_TITLE[query.by]}", f"as of {query.as_of.isoformat()}"]
+    if query.horizon_months:
+        parts.append(f"requirements on {report.day.isoformat()} (+{query.horizon_months} months)")
+    if query.families:
+        parts.append(("family " if len(query.families) == 1 else "families ") + ", ".join(query.families))
+    if query.manager:
+        parts.append(f"everyone under {query.manager}")
+    if query.track:
+        parts.append(f"{query.track} track only")
+    if query.top is not None and report.total_rows > len(report.rows):
+        parts.append(f"top {len(report.rows)} of {report.total_rows} rows")
+    return parts
+
+
+def summary_line(report: GapReport) -> str:
+    """The one line under the table: people with gaps, the share on each track, unassessed."""
+    s = report.summary
+    if not s.people:
+        return "No active people in this selection."
+    line = f"{s.with_gaps} of {_plural(s.people, 'person', 'people')} {'has' if s.with_gaps == 1 else 'have'} a gap"
+    if s.with_gaps:
+        line += (f": {s.upskill} upskill ({_percent(s.upskill, s.with_gaps)}), "
+                 f"{s.reskill} reskill ({_percent(s.reskill, s.with_gaps)})")
+    if s.unassessed:
+        line += (f"; {_plural(s.unassessed_people, 'person', 'people')} unassessed in "
+                 f"{_plural(s.unassessed, 'required skill')}")
+    else:
+        line += "; nobody unassessed"
+    return line + "."
+
+
+# --- the table (terminal, plain, Markdown) ---------------------------------------------
+
+def _columns(report: GapReport) -> list[str]:
+    columns = list(report.rows.columns)
+    if report.query.by == "person":
+        columns.insert(1, "name")
+    return columns
+
+
+def _style_urgency(value: Any) -> str | None:
+    return {"high": "bold red", "medium": "yellow", "low": "dim"}.get(value)
+
+
+def _style_gap(value: Any) -> str | None:
+    size = float(value)
+    return "bold red" if size >= 1.5 else "red" if size >= 0.75 else "yellow" if size > 0 else "green"
+
+
+def _style_count(value: Any) -> str | None:
+    return None if value else "dim"
+
+
+def _style_track(value: Any) -> str | None:
+    return {"reskill": "magenta", "upskill": "cyan"}.get(value, "dim")
+
+
+def _priority_style(top: int):
+    def style(value: Any) -> str | None:
+        if not value:
+            return "dim"
+        return "bold red" if 3 * value >= 2 * top else "yellow" if 3 * value >= top else None
+
+    return style
+
+
+def to_table(report: GapReport) -> Table:
+    rows = report.rows
+    top_priority = int(rows["priority"].max()) if len(rows) else 0
+    styles = {
+        "urgency": _style_urgency, "mean_gap": _style_gap, "below": _style_count, "track": _style_track,
+        "priority": _priority_style(top_priority),
+    }
+    names = ({pid: report.repo.people[pid].name for pid in rows["person"]} if report.query.by == "person" else {})
+    columns = _columns(report)
+    body = []
+    for record in rows.to_dict("records"):
+        record["mean_gap"] = f"{record['mean_gap']:.2f}"
+        if names:
+            record["name"] = names[record["person"]]
+        body.append([record[c] for c in columns])
+    return Table(
+        columns=[Column(HEADERS[c], "right" if c in NUMBERS else "left", styles.get(c)) for c in columns],
+        rows=body,
+        title=title(report),
+        caption=summary_line(report),
+    )
+
+
+def to_text(report: GapReport) -> str:
+    return tables.to_plain(to_table(report))
+
+
+def to_markdown(report: GapReport) -> str:
+    return tables.to_markdown(to_table(report))
+
+
+# --- machine formats ----------------------------------------------------------------------
+
+def _level(code: Any) -> str | None:
+    return None if code is None or code is np.nan or code != code or code < 0 else LEVEL_SLUGS[int(code)]
+
+
+def people_records(report: GapReport) -> list[dict[str, Any]]:
+    """SPEC §6 `people`: people with at least one gap, by id, gaps by skill id (detail is sorted so)."""
+    detail = report.detail
+    current = detail["current"].fillna(-1).to_numpy()
+    own = detail["self"].fillna(-1).to_numpy()
+    people: list[dict[str, Any]] = []
+    for i, (person, role, family, skill, required, gap, track) in enumerate(zip(
+        detail["person"], detail["role"], detail["family"], detail["skill"], detail["required"].tolist(),
+        detail["gap"].tolist(), detail["track"],
+    )):
+        if not people or people[-1]["person"] != person:
+            people.append({"person": person, "role": role, "family": family, "track": report.tracks[person], "gaps": []})
+        people[-1]["gaps"].append({
+            "skill": skill, "required": LEVEL_SLUGS[required], "current": _level(current[i]), "gap": gap,
+            "track": track, "self": _level(own[i]),
+        })
+    return people
+
+
+def to_json(report: GapReport) -> str:
+    rows = report.rows
+    payload = {
+        "as_of": report.query.as_of.isoformat(),
+        "horizon_months": report.query.horizon_months,
+        "by": report.query.by,
+        "rows": [
+            {c: (float(v) if c == "mean_gap" else int(v) if c in NUMBERS else str(v)) for c, v in zip(rows.columns, values)}
+            for values in rows.itertuples(index=False, name=None)
+        ],
+        "people": people_records(report),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+CSV_COLUMNS = ["person", "name", "role", "family", "manager", "skill", "urgency", "required", "current", "self", "gap",
+               "track", "person_track"]
+
+
+def to_csv(report: GapReport) -> str:
+    """One row per person x skill gap (the detail behind the rows shown), levels as lowercase names."""
+    detail = report.detail
+    current = detail["current"].fillna(-1).to_numpy()
+    own = detail["self"].fillna(-1).to_numpy()
+    body = [
+        [person, name, role, family, manager if isinstance(manager, str) else None, skill, urgency,
+         LEVEL_SLUGS[required], _level(current[i]), _level(own[i]), gap, track, report.tracks[person]]
+        for i, (person, name, role, family, manager, skill, urgency, required, gap, track) in enumerate(zip(
+            detail["person"], detail["name"], detail["role"], detail["family"], detail["manager"], detail["skill"],
+            detail["urgency"], detail["required"].tolist(), detail["gap"].tolist(), detail["track"],
+        ))
+    ]
+    return tables.to_csv(CSV_COLUMNS, body)
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+HEAT_BUCKETS = [  # (class, upper bound of the share below requirement, legend)
+    ("h0", 0.0, "none below"),
+    ("h1", 0.25, "up to 25%"),
+    ("h2", 0.5, "26–50%"),
+    ("h3", 0.75, "51–75%"),
+    ("h4", 1.0, "over 75%"),
+]
+
+
+def _bucket(below: int, required: int) -> str:
+    for name, bound, _ in HEAT_BUCKETS:
+        if below <= bound * required:
+            return name
+    return HEAT_BUCKETS[-1][0]
+
+
+def _skill_name(report: GapReport, skill: str) -> str:
+    found = report.skills.get(skill)
+    return found.name if found else skill
+
+
+def _heat(report: GapReport) -> dict[str, Any]:
+    cells = report.heat
+    families = sorted(set(cells["family"]))
+    by_skill: dict[str, dict[str, dict[str, Any]]] = {}
+    urgency_of: dict[str, str] = {}
+    for family, skill, urgency, required, below in zip(
+        cells["family"], cells["skill"], cells["urgency"], cells["required"].tolist(), cells["below"].tolist()
+    ):
+        urgency_of[skill] = urgency
+        by_skill.setdefault(skill, {})[family] = {
+            "text": f"{below}/{required}",
+            "share": _percent(below, required),
+            "cls": _bucket(below, required),
+            "tip": f"{_skill_name(report, skill)} in {family}: {below} of {required} below requirement",
+        }
+    groups = []
+    for urgency in URGENCIES:
+        skills = [s for s in by_skill if urgency_of[s] == urgency]  # heat is sorted strategic first, then id
+        if skills:
+            groups.append({
+                "urgency": urgency,
+                "skills": [{"id": s, "name": _skill_name(report, s), "cells": [by_skill[s].get(f) for f in families]}
+                           for s in skills],
+            })
+    return {"families": families, "groups": groups}
+
+
+def _first_actions(report: GapReport, limit: int = 3) -> list[str]:
+    """The top rows as sentences a reader can act on."""
+    if report.query.by == "person":
+        return []
+    out = []
+    for row in report.rows.head(limit).to_dict("records"):
+        if not row["priority"]:
+            break
+        where = {"family": f" in {row.get('family')}", "role": f" for {row.get('role')}",
+                 "manager": f" under {row.get('manager')}", "skill": ""}[report.query.by]
+        split = ", ".join(f"{row[k]} {k}" for k in ("upskill", "reskill", "unassessed") if row[k])
+        out.append(
+            f"{_skill_name(report, row['skill'])}{where}: {row['below']} of {row['required']} people below the "
+            f"required level ({split}) — {row['urgency']} urgency, priority {row['priority']}."
+        )
+    return out
+
+
+def to_html(report: GapReport) -> str:
+    from .html import render_page
+
+    table = to_table(report)
+    keys = _columns(report)
+    top_priority = max([row[keys.index("priority")] for row in table.rows] or [0])
+    rows = []
+    for values in table.rows:
+        cells = []
+        for key, value in zip(keys, values):
+            cls = "num" if key in NUMBERS else ""
+            if key == "urgency" or key == "track":
+                cls = f"tag {value}"
+            sub = ""
+            if key == "skill":
+                value, sub = _skill_name(report, value), value
+            cells.append({"text": tables.cell_text(value), "sub": sub, "cls": cls})
+        priority = values[keys.index("priority")]
+        rows.append({"cells": cells, "bar": round(100 * priority / top_priority) if top_priority else 0})
+    s = report.summary
+    cards = [
+        ("active people", str(s.people), ""),
+        ("have a gap", str(s.with_gaps), _percent(s.with_gaps, s.people) if s.people else ""),
+        ("upskill track", str(s.upskill), _percent(s.upskill, s.with_gaps) if s.with_gaps else ""),
+        ("reskill track", str(s.reskill), _percent(s.reskill, s.with_gaps) if s.with_gaps else ""),
+        ("unassessed in a required skill", str(s.unassessed_people), _plural(s.unassessed, "rating") + " missing"),
+    ]
+    return render_page(
+        "gap.html.j2",
+        organization=report.organization,
+        heading=_title_parts(report)[0],
+        scope=[report.organization, *_title_parts(report)[1:]],
+        summary=summary_line(report),
+        cards=[{"label": label, "value": value, "note": note} for label, value, note in cards],
+        heat=_heat(report),
+        buckets=[{"cls": name, "label": label} for name, _, label in HEAT_BUCKETS],
+        actions=_first_actions(report),
+        headers=[{"text": HEADERS[k], "cls": "num" if k in NUMBERS else "", "tip": HEADER_TIPS.get(k, "")} for k in keys],
+        rows=rows,
+        as_of=report.query.as_of.isoformat(),
+        horizon=report.query.horizon_months,
+        day=report.day.isoformat(),
+    )
