@@ -187,6 +187,16 @@ def test_csv_one_row_per_gap() -> None:
                         "current": "", "self": "expert", "gap": "2", "track": "reskill", "person_track": "reskill"}
 
 
+def test_csv_top_of_tree_has_empty_manager(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURE, root)
+    roles = root / "roles" / "em.yaml"
+    roles.write_text(roles.read_text().replace("python: proficient", "python: expert"))  # cora: expert, no gap
+    roles.write_text(roles.read_text().replace("coaching: proficient", "coaching: expert"))  # cora 2 -> 3: gap 1
+    rows = [r for r in csv.DictReader(io.StringIO(gap("--format", "csv", repo=root))) if r["person"] == "cora"]
+    assert [(r["skill"], r["manager"], r["gap"]) for r in rows] == [("coaching", "", "1")]
+
+
 def test_csv_is_spreadsheet_safe(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     shutil.copytree(FIXTURE, root)
