@@ -17,7 +17,7 @@ of worker processes. Random() seeded with a str hashes it with SHA-512, so the
 output does not depend on PYTHONHASHSEED either; for the same reason nothing
 here iterates over a set.
 
-Speed: at N=100,000 the repo has ~3.4M files, mostly check-ins. They are
+Speed: at N=100,000 the repo has ~3.0M files, mostly check-ins. They are
 written from plain string templates (a YAML emitter would dominate the run
 time) by a fork()ed process pool that inherits the organisation built once in
 the parent, so workers receive only a unit number.
@@ -582,12 +582,12 @@ def person_file(p: Person) -> str:
 
 
 class Goals:
-    """One person's goals in one cycle, as the check-ins and metrics need them."""
+    """One person's goals in one cycle, as their check-ins refer to them."""
     __slots__ = ("learn_id", "skill", "resource", "start", "dropped", "perf_ids")
 
 
 def pick_goal_skill(rng, level, req):
-    """A learning goal closes a gap, most urgent and largest first; without gaps it stretches."""
+    """A learning goal closes a gap, drawn by urgency x gap size; without gaps it stretches."""
     gaps = [s for s in req if level[s] < req[s]]
     if gaps:
         weights = [URGENCY_WEIGHT[SKILL_URGENCY[s]] * (req[s] - level[s]) for s in gaps]
