@@ -252,3 +252,12 @@ def test_names_are_never_markup(tmp_path: Path) -> None:
     (root / "people" / "bo.yaml").write_text('name: "[bold red]Bo[/]"\nrole: analyst\nmanager: dana\n')
     assert "[bold red]Bo[/]" in gap("--by", "person", repo=root)
     assert "[bold red]Bo[/]" in gap("--by", "person", "--format", "markdown", repo=root)
+
+
+def test_terminal_escapes_in_names_are_shown_not_run(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURE, root)
+    (root / "people" / "bo.yaml").write_text('name: "Bo \\e[2J\\e[31mEvil"\nrole: analyst\nmanager: dana\n')
+    for fmt in ("text", "markdown"):
+        out = gap("--by", "person", "--format", fmt, repo=root)
+        assert "\x1b" not in out and "x1b[2J" in out and "Evil" in out

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..app import terminal_safe
 from ..gaps import URGENCIES, GapReport
 from ..levels import Level
 from . import table as tables
@@ -129,7 +130,9 @@ def to_table(report: GapReport) -> Table:
         "urgency": _style_urgency, "mean_gap": _style_gap, "below": _style_count, "track": _style_track,
         "priority": _priority_style(top_priority),
     }
-    names = ({pid: report.repo.people[pid].name for pid in rows["person"]} if report.query.by == "person" else {})
+    # names are free text: control characters (terminal escapes) are shown, never run
+    names = ({pid: terminal_safe(report.repo.people[pid].name) for pid in rows["person"]}
+             if report.query.by == "person" else {})
     columns = _columns(report)
     body = []
     for record in rows.to_dict("records"):
