@@ -59,3 +59,8 @@ def test_bom_and_crlf_are_accepted() -> None:
 def test_deep_nesting_does_not_recurse_into_python_limits() -> None:
     doc = parse(b"[" * 10_000 + b"]" * 10_000)
     assert [f.code for f in doc.findings] == ["Y010"]
+
+
+def test_error_at_end_of_a_file_without_final_newline_points_at_its_last_line() -> None:
+    # found by tests/adversarial/test_mutations.py: libyaml reports line 3 for a 2-line file
+    assert [(f.line, f.col) for f in parse(b"a: 1\nb").findings] == [(2, 2)]

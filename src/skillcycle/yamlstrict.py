@@ -83,12 +83,20 @@ def parse(raw: bytes) -> Document:
         pass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = _clamp(text, mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         doc.findings.append(Finding("Y001", line, col, f"invalid YAML: {problem}"))
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
         doc.findings.append(Finding("Y001", 1, 1, f"invalid YAML: {exc}"))
     return doc
+
+
+def _clamp(text: str, line: int, col: int) -> Pos:
+    """libyaml puts end-of-stream errors one line past a file without a final newline: point at its last line."""
+    lines = text.split("\n")
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, col
 
 
 def _decode(raw: bytes, doc: Document) -> str | None:
