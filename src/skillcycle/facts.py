@@ -165,25 +165,36 @@ class GoalFact:
 
 
 def goal_facts(repo: Repo, as_of: date) -> list[GoalFact]:
-    """Every goal, in file order, with its start and (for learning goals) achievement date as of `as_of`."""
+    """Every goal, in file order, with its start and (for learning goals) achievement date as of `as_of`.
+
+    Achievement is found for all goals at once: goals joined to the non-self
+    ratings of their (person, skill), kept when dated on/after the goal's start
+    at a level >= target, the earliest date per goal.
+    """
     fy = repo.settings.fiscal_year_start
-    ratings = _upto(repo.ratings, as_of)
-    ratings = ratings[ratings["source"] != "self"]
-    by_pair = {key: group for key, group in ratings.groupby(["person", "skill"], sort=False)}
-    facts = []
+    entries = []
     for rel, goal_file in repo.goal_files:
         cycle_start = Quarter.parse(goal_file.cycle, fy).start
         for goal in goal_file.goals:
-            start = goal.start or cycle_start
-            achieved = None
-            if goal.kind == "learning":
-                group = by_pair.get((goal_file.person, goal.skill))
-                if group is not None:
-                    hits = group[(group["date"] >= np.datetime64(start, "s")) & (group["level"] >= int(goal.target))]
-                    if len(hits):
-                        achieved = hits["date"].min().date()
-            facts.append(GoalFact(goal_file.person, goal_file.cycle, rel, goal, start, achieved))
-    return facts
+            entries.append((goal_file.person, goal_file.cycle, rel, goal, goal.start or cycle_start))
+    achieved: dict[int, date] = {}
+    wanted = [
+        (i, person, goal.skill, start, int(goal.target))
+        for i, (person, _, _, goal, start) in enumerate(entries)
+        if goal.kind == "learning" and goal.skill is not None and goal.target is not None
+    ]
+    if wanted:
+        goals = pd.DataFrame(wanted, columns=["i", "person", "skill", "start", "target"])
+        goals["start"] = pd.to_datetime(goals["start"]).astype("datetime64[s]")
+        ratings = _upto(repo.ratings, as_of)
+        ratings = ratings.loc[ratings["source"] != "self", ["person", "skill", "date", "level"]]
+        hits = goals.merge(ratings, on=["person", "skill"], how="inner")
+        hits = hits[(hits["date"] >= hits["start"]) & (hits["level"] >= hits["target"])]
+        achieved = {int(i): day.date() for i, day in hits.groupby("i")["date"].min().items()}
+    return [
+        GoalFact(person, cycle, rel, goal, start, achieved.get(i))
+        for i, (person, cycle, rel, goal, start) in enumerate(entries)
+    ]
 
 
 def iter_learning_goals(facts: list[GoalFact]) -> Iterator[GoalFact]:
