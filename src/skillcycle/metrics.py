@@ -1,0 +1,483 @@
+"""Quarterly metrics of SPEC §7: did capability move?
+
+Pure computation: `compute(repo, quarter, as_of, quarters)` gives a
+`MetricsReport` (one `QuarterMetrics` per quarter, oldest first, the asked-for
+quarter last). Nothing here prints. Populations that span the whole org
+(people, learning goals, reviews, check-ins) are pandas tables built once per
+report and filtered per quarter.
+
+Interpretation choices where SPEC §7 is silent are listed in docs/metrics.md;
+the ones that matter for a number are repeated in the comments below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import gaps
+from .facts import Quarter, current_levels, goal_facts, requirements_on
+from .repo import Repo
+
+TOP_DEMAND = 5  # SPEC §7.1 item 8: the 5 gap rows with the highest priority
+
+# The §7.1 headline metrics, in SPEC order, with how their value reads.
+HEADLINE = [
+    ("skill_advancement_rate", "share"),
+    ("time_to_competency_days", "days"),
+    ("internal_mobility_rate", "share"),
+    ("internal_fill_rate", "share"),
+    ("performance_lift", "rating"),
+    ("conversation_frequency", "share"),
+    ("learning_coverage", "share"),
+]
+
+
+def r3(value: float | None) -> float | None:
+    """Round to 3 decimals, halves away from zero (as by hand: 0.8125 -> 0.813); None stays None."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return float(Decimal(repr(float(value))).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+
+
+def _share(hits: int, n: int) -> float | None:
+    return r3(hits / n) if n else None
+
+
+def _median(values: pd.Series) -> float | None:
+    return r3(float(values.median())) if len(values) else None
+
+
+def _mean(values: pd.Series) -> float | None:
+    return r3(float(values.mean())) if len(values) else None
+
+
+# --- results -------------------------------------------------------------------
+
+@dataclass
+class LiftFamily:
+    """One role family's groups for performance_lift; `lift` is None unless it qualified."""
+
+    family: str
+    c: int
+    n: int
+    qualified: bool
+    mean_delta_c: float | None = None
+    mean_delta_n: float | None = None
+    lift: float | None = None
+
+
+@dataclass
+class QuarterMetrics:
+    quarter: Quarter
+    as_of: date
+    cutoff: date  # min(end, as_of): the last day any fact of this quarter can come from
+    min_group_size: int
+    skill_advancement_rate: dict[str, Any]
+    time_to_competency_days: dict[str, Any]
+    internal_mobility_rate: dict[str, Any]
+    internal_fill_rate: dict[str, Any]
+    performance_lift: dict[str, Any]
+    conversation_frequency: dict[str, Any]
+    learning_coverage: dict[str, Any]
+    managers: list[dict[str, Any]]
+    skill_demand: list[dict[str, Any]]
+    root_causes: list[dict[str, Any]]
+    # Detail shown by the human formats only (never in the §7.2 JSON).
+    lift_families: list[LiftFamily] = field(default_factory=list)
+    months_counted: int = 3  # calendar months of Q that had begun by the cutoff
+
+    @property
+    def complete(self) -> bool:
+        return self.cutoff >= self.quarter.end
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the object of SPEC §7.2."""
+        return {
+            "quarter": self.quarter.label,
+            "start": self.quarter.start.isoformat(),
+            "end": self.quarter.end.isoformat(),
+            "skill_advancement_rate": self.skill_advancement_rate,
+            "time_to_competency_days": self.time_to_competency_days,
+            "internal_mobility_rate": self.internal_mobility_rate,
+            "internal_fill_rate": self.internal_fill_rate,
+            "performance_lift": self.performance_lift,
+            "conversation_frequency": self.conversation_frequency,
+            "learning_coverage": self.learning_coverage,
+            "managers": {"rows": self.managers},
+            "skill_demand": {"rows": self.skill_demand},
+            "root_causes": {"rows": self.root_causes},
+        }
+
+    def value(self, key: str) -> float | None:
+        """The headline value of a metric (None when empty or suppressed)."""
+        return getattr(self, key)["value"]
+
+
+@dataclass
+class DemandTrend:
+    """`below` of one (family, skill) gap row at the end of each quarter of the report."""
+
+    family: str
+    skill: str
+    below: list[int | None]  # None: no active person's role required the skill then
+
+
+@dataclass
+class MetricsReport:
+    organization: str
+    as_of: date
+    min_group_size: int
+    quarters: list[QuarterMetrics]  # oldest first; the asked-for quarter is last
+    shown: int  # how many quarters were asked for (--quarters); earlier ones are context only
+    demand_trend: list[DemandTrend]
+    names: dict[str, str] = field(default_factory=dict)  # person id -> name, for the human formats
+
+    @property
+    def current(self) -> QuarterMetrics:
+        return self.quarters[-1]
+
+    @property
+    def previous(self) -> QuarterMetrics | None:
+        return self.quarters[-2] if len(self.quarters) > 1 else None
+
+    @property
+    def trend(self) -> list[QuarterMetrics]:
+        """The quarters asked for with --quarters, oldest first (at least two for charts)."""
+        return self.quarters[-max(self.shown, 2):]
+
+    def to_json(self) -> dict[str, Any]:
+        """SPEC §7.2; with --quarters N > 1 one documented extra key, `trend`: the N-1 earlier quarters."""
+        out = self.current.to_json()
+        if self.shown > 1:
+            out["trend"] = [q.to_json() for q in self.quarters[-self.shown:-1]]
+        return out
+
+
+# --- the org as tables, built once per report ------------------------------------
+
+@dataclass
+class _Org:
+    repo: Repo
+    as_of: date
+    people: pd.DataFrame  # index person: role, family, manager, started, left
+    goals: pd.DataFrame  # learning goals: person, goal, skill, baseline, start, achieved, dropped
+    checkins: pd.DataFrame  # substantive check-ins dated <= as_of: person, date
+    reviews: pd.DataFrame  # person, period, rating, root_cause, skill (last rating per person and period)
+    openings: pd.DataFrame  # filled openings (filled <= as_of): id, role, filled, hired
+    ratings: pd.DataFrame  # every non-self rating dated <= as_of (SPEC §4 columns)
+    _levels: dict[date, pd.Series] = field(default_factory=dict)
+    _gaps: dict[date, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def levels(self, day: date) -> pd.Series:
+        """level(P, S, day) for assessed pairs, indexed by (person, skill); cached per day."""
+        if day not in self._levels:
+            self._levels[day] = current_levels(self.ratings, day)["level"].astype("int64")
+        return self._levels[day]
+
+    def gap_rows(self, day: date) -> list[dict[str, Any]]:
+        """The §6 family x skill roll-up on `day`; cached per day."""
+        if day not in self._gaps:
+            self._gaps[day] = _gap_rows(self.repo, day)
+        return self._gaps[day]
+
+    def below(self, day: date) -> dict[tuple[str, str], int]:
+        return {(r["family"], r["skill"]): r["below"] for r in self.gap_rows(day)}
+
+
+def _ts(day: date | None) -> pd.Timestamp:
+    return pd.Timestamp(day) if day is not None else pd.NaT
+
+
+def _org(repo: Repo, as_of: date) -> _Org:
+    people = pd.DataFrame(
+        [
+            (pid, p.role, repo.roles[p.role].family if p.role in repo.roles else None, p.manager, _ts(p.started), _ts(p.left))
+            for pid, p in repo.people.items()
+        ],
+        columns=["person", "role", "family", "manager", "started", "left"],
+    ).set_index("person")
+    # Dates after as-of are not used (SPEC §5.2): a later `left` is as good as none.
+    people.loc[people["left"] > _ts(as_of), "left"] = pd.NaT
+
+    rows = []
+    for fact in goal_facts(repo, as_of):
+        goal = fact.goal
+        if not fact.is_learning or fact.start > as_of:
+            continue  # goals starting after as-of do not exist yet
+        dropped = goal.dropped if goal.dropped is not None and goal.dropped <= as_of else None
+        achieved = fact.achieved
+        if achieved is not None and goal.dropped is not None and achieved >= goal.dropped:
+            achieved = None  # SPEC §7: a dropped goal counts as achieved only if achieved before `dropped`
+        rows.append((fact.person, goal.id, goal.skill, None if goal.baseline is None else int(goal.baseline),
+                     _ts(fact.start), _ts(achieved), _ts(dropped)))
+    goals = pd.DataFrame(rows, columns=["person", "goal", "skill", "baseline", "start", "achieved", "dropped"])
+    for column in ("start", "achieved", "dropped"):
+        goals[column] = pd.to_datetime(goals[column])
+
+    checkins = pd.DataFrame(
+        [(c.person, _ts(c.date)) for _, c in repo.checkins if c.date <= as_of and c.learning.substantive],
+        columns=["person", "date"],
+    )
+    checkins["date"] = pd.to_datetime(checkins["date"])
+
+    review_rows = [
+        (r.person, batch.period, float(r.rating), r.root_cause, r.skill)
+        for _, batch in repo.reviews
+        for r in batch.ratings
+    ]
+    reviews = pd.DataFrame(review_rows, columns=["person", "period", "rating", "root_cause", "skill"])
+    # A person rated twice for one period: the later in read order wins (as for proficiency, SPEC §4).
+    reviews = reviews.drop_duplicates(["person", "period"], keep="last")
+
+    openings = pd.DataFrame(
+        [(o.id, o.role, _ts(o.filled), o.hired) for _, o in repo.openings if o.filled is not None and o.filled <= as_of],
+        columns=["id", "role", "filled", "hired"],
+    )
+    openings["filled"] = pd.to_datetime(openings["filled"])
+
+    ratings = repo.ratings
+    ratings = ratings[(ratings["source"] != "self") & (ratings["date"] <= np.datetime64(as_of, "s"))]
+    return _Org(repo, as_of, people, goals, checkins, reviews, openings, ratings)
+
+
+# --- one quarter -------------------------------------------------------------------
+
+def _active(people: pd.DataFrame, day: date) -> pd.Series:
+    """SPEC §4 active people on `day`, as a boolean Series over people."""
+    ts = _ts(day)
+    return (people["started"].isna() | (people["started"] <= ts)) & (people["left"].isna() | (people["left"] >= ts))
+
+
+def _level_of(levels: pd.Series, persons: pd.Series, skills: pd.Series) -> pd.Series:
+    """level(P, S, D) for each row, unassessed = 0."""
+    index = pd.MultiIndex.from_arrays([persons, skills])
+    return pd.Series(levels.reindex(index).fillna(0).astype("int64").to_numpy(), index=persons.index)
+
+
+def _assessed(levels: pd.Series, persons: pd.Series, skills: pd.Series) -> pd.Series:
+    index = pd.MultiIndex.from_arrays([persons, skills])
+    return pd.Series(index.isin(levels.index), index=persons.index)
+
+
+def _baseline_default(org: _Org, goals: pd.DataFrame) -> pd.Series:
+    """The goal's `baseline`, defaulting (SPEC §3) to the current level at the goal's start; unassessed = 0."""
+    out = goals["baseline"].astype("float64").copy()
+    missing = out.isna()
+    for start, group in goals[missing].groupby("start"):
+        levels = org.levels(start.date())
+        out.loc[group.index] = _level_of(levels, group["person"], group["skill"]).astype("float64")
+    return out.fillna(0).astype("int64")
+
+
+def quarter_metrics(org: _Org, quarter: Quarter) -> QuarterMetrics:
+    repo, as_of = org.repo, org.as_of
+    settings = repo.settings
+    minimum = settings.privacy.min_group_size
+    start, end = quarter.start, quarter.end
+    cutoff = min(end, as_of)
+    t_start, t_cut = _ts(start), _ts(cutoff)
+    before = start - timedelta(days=1)
+
+    people = org.people
+    active = people[_active(people, cutoff)]  # SPEC §7: only people active on `end` count
+    family = people["family"]
+
+    # Learning goals active during Q (SPEC §7), of people active on end.
+    g = org.goals
+    g = g[g["person"].isin(active.index)]
+    in_q = (g["start"] <= t_cut) & ~(g["achieved"] < t_start) & ~(g["dropped"] < t_start)
+    goals_q = g[in_q]
+    with_goal = set(goals_q["person"])
+
+    # 1. skill advancement: level(P, S, end) > base.
+    pre, post = org.levels(before), org.levels(cutoff)
+    assessed_pre = _assessed(pre, goals_q["person"], goals_q["skill"])
+    base = _level_of(pre, goals_q["person"], goals_q["skill"]).where(assessed_pre, _baseline_default(org, goals_q))
+    moved = _level_of(post, goals_q["person"], goals_q["skill"]) > base
+    advanced = set(goals_q.loc[moved, "person"])
+    skill_advancement = {
+        "value": _share(len(advanced), len(with_goal)),
+        "n": len(with_goal),
+        "target": settings.targets.skill_advancement_rate,
+    }
+
+    # 2. time to competency: goals achieved during Q, days from the goal's start.
+    achieved = g[(g["achieved"] >= t_start) & (g["achieved"] <= t_cut)].copy()
+    achieved["days"] = (achieved["achieved"] - achieved["start"]).dt.days.astype("float64")
+    achieved["family"] = achieved["person"].map(family)
+    by_family = {
+        fam: {"median": _median(grp["days"]), "mean": _mean(grp["days"]), "n": len(grp)}
+        for fam, grp in achieved.groupby("family", sort=True)
+    }
+    median = _median(achieved["days"])
+    time_to_competency = {
+        "value": median, "median": median, "mean": _mean(achieved["days"]), "n": len(achieved), "by_family": by_family,
+    }
+
+    # 3. internal mobility: openings filled during Q (hired people count whether active or not).
+    filled = org.openings[(org.openings["filled"] >= t_start) & (org.openings["filled"] <= t_cut)]
+    internal = filled[filled["hired"].isin(people.index)]
+    prepared = _prepared(org, internal)
+    mobility = {"value": _share(prepared, len(filled)), "n": len(filled)}
+    fill = {"value": _share(len(internal), len(filled)), "n": len(filled)}
+
+    # 4. performance lift, and r between tiers gained and the rating delta.
+    lift, lift_families = _performance_lift(org, quarter, active, goals_q, achieved, pre, post, minimum)
+
+    # 5. conversation frequency: active for all of Q, a substantive conversation in each month.
+    whole_q = active[_active(active, start)].index  # active on start and on end: the whole quarter
+    months = [(y, m) for y, m in quarter.months() if date(y, m, 1) <= cutoff]
+    talks = org.checkins[(org.checkins["date"] >= t_start) & (org.checkins["date"] <= t_cut)]
+    talks = talks[talks["person"].isin(whole_q)]
+    month_count = (talks["date"].dt.year * 12 + talks["date"].dt.month).groupby(talks["person"]).nunique()
+    talked_every_month = set(month_count[month_count >= len(months)].index)
+    conversation = {"value": _share(len(talked_every_month), len(whole_q)), "n": len(whole_q)}
+
+    # 6. learning coverage over everyone active on end.
+    coverage = {"value": _share(len(with_goal), len(active)), "n": len(active)}
+
+    # 7. managers with direct reports active on end, sorted by id.
+    managers = _managers(active, with_goal, set(whole_q), talked_every_month, achieved, internal, people)
+
+    # 8. skill demand: the top gap rows as of end, with `below` as of the end of Q-1.
+    now_rows = org.gap_rows(cutoff)
+    then = org.below(min(quarter.previous().end, as_of))
+    demand = [
+        {"family": r["family"], "skill": r["skill"], "below": r["below"],
+         "below_previous": then.get((r["family"], r["skill"])), "priority": r["priority"]}
+        for r in now_rows[:TOP_DEMAND]
+    ]
+
+    # 9. root causes of period Q rated `skill`, counted by skill; small counts suppressed.
+    causes = org.reviews[(org.reviews["period"] == quarter.label) & org.reviews["person"].isin(active.index)]
+    counts = causes[causes["root_cause"] == "skill"].groupby("skill").size()
+    shown = sorted(((s, int(c)) for s, c in counts.items() if c >= minimum), key=lambda sc: (-sc[1], sc[0]))
+    hidden = sorted(s for s, c in counts.items() if c < minimum)  # by skill only: their order would leak counts
+    root_causes = [{"skill": s, "count": c} for s, c in shown] + [{"skill": s, "count": None, "suppressed": True} for s in hidden]
+
+    return QuarterMetrics(
+        quarter=quarter, as_of=as_of, cutoff=cutoff, min_group_size=minimum,
+        skill_advancement_rate=skill_advancement, time_to_competency_days=time_to_competency,
+        internal_mobility_rate=mobility, internal_fill_rate=fill, performance_lift=lift,
+        conversation_frequency=conversation, learning_coverage=coverage, managers=managers,
+        skill_demand=demand, root_causes=root_causes, lift_families=lift_families, months_counted=len(months),
+    )
+
+
+def _managers(active, with_goal, whole_q, talked, achieved, internal, people) -> list[dict[str, Any]]:
+    """SPEC §7.1 item 7: one row per manager with direct reports active on end, by manager id."""
+    reports = pd.DataFrame({
+        "manager": active["manager"],
+        "goal": active.index.isin(list(with_goal)),
+        "whole": active.index.isin(list(whole_q)),
+        "talked": active.index.isin(list(talked)) & active.index.isin(list(whole_q)),
+    }).dropna(subset=["manager"])
+    counts = reports.groupby("manager", sort=True)[["goal", "whole", "talked"]].sum()
+    counts["reports"] = reports.groupby("manager", sort=True).size()
+    days = achieved["days"].groupby(achieved["person"].map(people["manager"])).median()
+    moves = internal["hired"].map(people["manager"]).value_counts()
+    return [
+        {
+            "manager": manager,
+            "reports": int(row.reports),
+            "learning_coverage": _share(int(row.goal), int(row.reports)),
+            "conversation_frequency": _share(int(row.talked), int(row.whole)),
+            "median_time_to_competency_days": r3(days.get(manager)),
+            "internal_moves": int(moves.get(manager, 0)),
+        }
+        for manager, row in counts.iterrows()
+    ]
+
+
+def _prepared(org: _Org, filled: pd.DataFrame) -> int:
+    """How many of these fills went to someone who had achieved, before the fill date, a learning
+    goal in a skill the opening's role requires on the fill date (SPEC §7.1 item 3)."""
+    if filled.empty:
+        return 0
+    done = org.goals[org.goals["achieved"].notna()][["person", "skill", "achieved"]]
+    pairs = filled.merge(done, left_on="hired", right_on="person", how="inner")
+    pairs = pairs[pairs["achieved"] < pairs["filled"]]
+    roles = org.repo.roles
+    hits = {
+        row.id for row in pairs.itertuples()
+        if row.role in roles and row.skill in requirements_on(roles[row.role], row.filled.date())
+    }
+    return len(hits)
+
+
+def _performance_lift(org, quarter, active, goals_q, achieved, pre, post, minimum):
+    reviews = org.reviews
+    now = reviews[reviews["period"] == quarter.label].set_index("person")["rating"]
+    then = reviews[reviews["period"] == quarter.previous().label].set_index("person")["rating"]
+    both = now.index.intersection(then.index).intersection(active.index).sort_values()
+    delta = (now.reindex(both) - then.reindex(both)).rename("delta")
+    rated = pd.DataFrame({"delta": delta, "family": org.people["family"].reindex(both)})
+    rated["c"] = rated.index.isin(set(achieved["person"]))
+    rated["n"] = ~rated.index.isin(set(goals_q["person"]))
+
+    families, weighted, weight = [], 0.0, 0
+    for fam, grp in rated.groupby("family", sort=True):
+        c, n = grp[grp["c"]], grp[grp["n"]]
+        row = LiftFamily(fam, len(c), len(n), qualified=len(c) >= minimum and len(n) >= minimum)
+        if row.qualified:
+            mean_c, mean_n = float(c["delta"].mean()), float(n["delta"].mean())
+            row.mean_delta_c, row.mean_delta_n, row.lift = r3(mean_c), r3(mean_n), r3(mean_c - mean_n)
+            weighted += (mean_c - mean_n) * (len(c) + len(n))
+            weight += len(c) + len(n)
+        families.append(row)
+    value = r3(weighted / weight) if weight else None
+
+    # Tiers gained in Q: per skill level(end) - level(start - 1 day), floored at 0, summed.
+    pairs = pre.index.union(post.index)
+    gained = (post.reindex(pairs, fill_value=0) - pre.reindex(pairs, fill_value=0)).clip(lower=0)
+    tiers = gained.groupby(level=0).sum().reindex(both, fill_value=0).astype("float64")
+    r_n = len(both)
+    r = None
+    if r_n >= minimum and r_n >= 2 and tiers.std() > 0 and delta.std() > 0:
+        r = r3(float(np.corrcoef(tiers.to_numpy(), delta.to_numpy())[0, 1]))
+    result = {
+        "value": value,
+        "n": weight,
+        "r": r,
+        "r_n": r_n,
+        "suppressed": value is None or r_n < minimum,
+    }
+    return result, families
+
+
+def _gap_rows(repo: Repo, day: date) -> list[dict[str, Any]]:
+    """The §6 family x skill roll-up (owned by gaps.py) as dicts, in its §6 order."""
+    rows = gaps.rollup(repo, day)
+    if isinstance(rows, pd.DataFrame):
+        records = rows.to_dict("records")
+    else:
+        records = [r if isinstance(r, dict) else vars(r) for r in rows]
+    return [
+        {"family": r["family"], "skill": r["skill"], "below": int(r["below"]), "priority": int(r["priority"])}
+        for r in records
+    ]
+
+
+# --- the report ------------------------------------------------------------------------
+
+def compute(repo: Repo, quarter: Quarter, as_of: date, quarters: int = 1) -> MetricsReport:
+    """Metrics of `quarter` and of the `quarters - 1` before it (at least Q-1, for the change column)."""
+    org = _org(repo, as_of)
+    chain = [quarter]
+    while len(chain) < max(quarters, 2):
+        chain.insert(0, chain[0].previous())
+    results = [quarter_metrics(org, q) for q in chain]
+    current = results[-1]
+    shown = results[-max(quarters, 2):]
+    trend = [
+        DemandTrend(row["family"], row["skill"], [org.below(q.cutoff).get((row["family"], row["skill"])) for q in shown])
+        for row in current.skill_demand
+    ]
+    names = {pid: person.name for pid, person in repo.people.items()}
+    return MetricsReport(repo.settings.organization, as_of, repo.settings.privacy.min_group_size, results, quarters, trend, names)
