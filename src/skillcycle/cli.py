@@ -6,6 +6,7 @@ import sys
 
 from .app import EXIT_INTERNAL, app, say
 from .commands import validate  # noqa: F401  (registers the command)
+from .commands import metrics  # noqa: F401
 from .commands import review_packet  # noqa: F401
 from .commands import gap  # noqa: F401
 from .commands import export, importer  # noqa: F401

@@ -1,0 +1,87 @@
+"""`skillcycle metrics`: did capability move this quarter? (SPEC §7)"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, open_repo, say
+
+
+class MetricsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+def metrics(
+    repo: RepoOption = None,
+    as_of: AsOfOption = None,
+    quarter: Annotated[
+        Optional[str],
+        typer.Option("--quarter", "-q", help="Quarter label like 2026Q3, in fiscal years per fiscal_year_start (default: the quarter containing the as-of date).", show_default=False),
+    ] = None,
+    quarters: Annotated[
+        int,
+        typer.Option("--quarters", "-n", min=1, max=20, help="Also show the trend over this many quarters ending with --quarter."),
+    ] = 1,
+    format: Annotated[
+        MetricsFormat,
+        typer.Option("--format", "-f", help="table (terminal or plain text), json (SPEC §7.2), markdown (GitHub job summary) or html (one self-contained page)."),
+    ] = MetricsFormat.table,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False),
+    ] = None,
+) -> None:
+    """Skill advancement, time to competency, internal mobility, performance lift, conversations, coverage."""
+    from ..facts import Quarter
+    from ..metrics import compute
+    from ..render import metrics as render
+
+    day = as_of_date(as_of)
+    the_repo = open_repo(repo, day)
+    fy = the_repo.settings.fiscal_year_start
+    if quarter is None:
+        the_quarter = Quarter.containing(day, fy)
+    else:
+        try:
+            the_quarter = Quarter.parse(quarter.strip().upper(), fy)
+        except ValueError as exc:
+            raise fail(f"--quarter: {exc}", EXIT_USAGE) from None
+    if the_quarter.start > day:
+        raise fail(f"--quarter {the_quarter} starts on {the_quarter.start}, after the as-of date {day}; nothing to measure yet", EXIT_USAGE)
+
+    report = compute(the_repo, the_quarter, day, quarters)
+    if format is MetricsFormat.json:
+        emit(render.render_json(report), output)
+    elif format is MetricsFormat.markdown:
+        emit(render.render_markdown(report), output)
+    elif format is MetricsFormat.html:
+        emit(render.render_html(report), output)
+    elif output is None and sys.stdout.isatty():
+        _print_rich(report)
+    else:
+        emit(render.render_plain(report), output)
+
+
+def _print_rich(report) -> None:
+    from ..app import out_console
+    from ..render import metrics as render
+    from ..render.table import to_rich
+
+    console = out_console()
+    for line in render.header_lines(report):
+        say(line)
+    for table in render.tables(report):
+        console.print()
+        if table.rows:
+            console.print(to_rich(table))
+        else:
+            say(f"{table.title}: none")
