@@ -12,6 +12,7 @@ from .commands import gap  # noqa: F401
 from .commands import export, importer  # noqa: F401
 from .commands import schema  # noqa: F401
 from .commands import init  # noqa: F401
+from .commands import diff  # noqa: F401
 
 
 def main() -> None:

@@ -78,7 +78,7 @@ def discover(root: Path) -> tuple[list[tuple[str, str, Path]], list[Problem]]:
         for name in names:
             found.append((name, kind, root / name))
         if len(names) > 1:
-            problems.append(Problem(names[1], 1, 1, "R006", f"both {names[0]} and {names[1]} exist; keep one"))
+            problems.append(_both_suffixes(names))
     for kind in FOLDERS:
         folder = root / kind
         if folder.is_symlink():
@@ -101,7 +101,7 @@ def _walk(root: Path, folder: Path, kind: str, found: list, problems: list[Probl
         rel = _rel(root, Path(entry.path))
         if entry.is_symlink():
             if entry.name.endswith(SUFFIXES) or os.path.isdir(entry.path):
-                problems.append(Problem(rel, 1, 1, "Y009", "is a symlink; skillcycle does not follow links (copy the file instead)"))
+                problems.append(Problem(rel, 1, 1, "Y009", _SYMLINK))
         elif entry.is_dir(follow_symlinks=False):
             _walk(root, Path(entry.path), kind, found, problems)
         elif entry.name.endswith(SUFFIXES):
@@ -112,31 +112,119 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def read_file(root: Path, rel: str, kind: str, path: Path, raw: bytes | None = None) -> SourceFile:
-    """Parse one file strictly and validate it against its kind's model (`raw`: content not yet on disk)."""
-    doc = yamlstrict.Document()
-    source = SourceFile(rel, kind, doc)
-    if raw is not None:
-        return _parse_into(source, raw)
-    if path.is_symlink():
-        doc.findings.append(yamlstrict.Finding("Y009", 1, 1, "is a symlink; skillcycle does not follow links (copy the file instead)"))
-        return source
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
-            doc.findings.append(yamlstrict.Finding("Y009", 1, 1, "is not a regular file"))
-            return source
-        size = info.st_size
-        if size > yamlstrict.MAX_BYTES:
-            doc.findings.append(yamlstrict.Finding(
-                "Y009", 1, 1, f"file is {size / 2**20:.1f} MiB, over the {yamlstrict.MAX_BYTES // 2**20} MiB limit for one skills file; split it"
-            ))
-            return source
-        raw = path.read_bytes()
-    except OSError as exc:
-        doc.findings.append(yamlstrict.Finding("Y009", 1, 1, f"cannot read file: {exc.strerror or exc}"))
-        return source
-    return _parse_into(source, raw)
+class FileSource:
+    """Where `load()` reads a repo's files from: a folder on disk, or bytes held in memory."""
+
+    root: Path
+
+    def entries(self) -> tuple[list[tuple[str, str]], list[Problem]]:
+        """Every skills file as (rel, kind), sorted by rel, and problems found while listing."""
+        raise NotImplementedError
+
+    def read(self, rel: str) -> bytes | yamlstrict.Finding:
+        """The file's bytes, or the finding that says why they cannot be read."""
+        raise NotImplementedError
+
+
+_SYMLINK = "is a symlink; skillcycle does not follow links (copy the file instead)"
+
+
+def _too_big(size: int) -> yamlstrict.Finding | None:
+    if size > yamlstrict.MAX_BYTES:
+        return yamlstrict.Finding(
+            "Y009", 1, 1, f"file is {size / 2**20:.1f} MiB, over the {yamlstrict.MAX_BYTES // 2**20} MiB limit for one skills file; split it"
+        )
+    return None
+
+
+@dataclass
+class DirectorySource(FileSource):
+    """A repo on disk; `overlay` (rel -> bytes) replaces or adds files as if they were written."""
+
+    root: Path
+    overlay: typing.Mapping[str, bytes] = field(default_factory=dict)
+
+    def entries(self) -> tuple[list[tuple[str, str]], list[Problem]]:
+        found, problems = discover(self.root)
+        entries = [(rel, kind) for rel, kind, _ in found]
+        known = {rel for rel, _ in entries}
+        entries += [(rel, kind_of(rel)) for rel in self.overlay if rel not in known and kind_of(rel)]
+        entries.sort(key=lambda item: item[0])
+        return entries, problems
+
+    def read(self, rel: str) -> bytes | yamlstrict.Finding:
+        if rel in self.overlay:
+            return self.overlay[rel]
+        path = self.root / rel
+        if path.is_symlink():
+            return yamlstrict.Finding("Y009", 1, 1, _SYMLINK)
+        try:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+                return yamlstrict.Finding("Y009", 1, 1, "is not a regular file")
+            return _too_big(info.st_size) or path.read_bytes()
+        except OSError as exc:
+            return yamlstrict.Finding("Y009", 1, 1, f"cannot read file: {exc.strerror or exc}")
+
+
+@dataclass
+class MemorySource(FileSource):
+    """A repo held in memory, e.g. one git revision: repo-relative path -> bytes.
+
+    `links` are paths that are symbolic links there; they are reported exactly
+    as on disk, never followed. `root` is only where the repo is said to be.
+    """
+
+    root: Path
+    files: typing.Mapping[str, bytes]
+    links: frozenset[str] = frozenset()
+
+    def entries(self) -> tuple[list[tuple[str, str]], list[Problem]]:
+        found: list[tuple[str, str]] = []
+        problems: list[Problem] = []
+        for rel in sorted(set(self.files) | self.links):
+            parts = rel.split("/")
+            if len(parts) > 1 and parts[0] in FOLDERS and any(p.startswith(".") for p in parts[1:]):
+                continue  # as on disk: dot-names inside the folders are skipped
+            if rel in self.links and rel in FOLDERS:
+                problems.append(Problem(rel, 1, 1, "Y009", f"{rel}/ is a symlink; skillcycle does not follow links"))
+            kind = kind_of(rel)
+            if kind is None:
+                continue
+            if rel in self.links and "/" in rel:
+                problems.append(Problem(rel, 1, 1, "Y009", _SYMLINK))
+            else:
+                found.append((rel, kind))
+        for kind in TOP_FILES:
+            names = [name for name in (kind + s for s in SUFFIXES) if name in self.files or name in self.links]
+            if len(names) > 1:
+                problems.append(_both_suffixes(names))
+        return found, problems
+
+    def read(self, rel: str) -> bytes | yamlstrict.Finding:
+        if rel in self.links:
+            return yamlstrict.Finding("Y009", 1, 1, _SYMLINK)
+        raw = self.files[rel]
+        return _too_big(len(raw)) or raw
+
+
+def _both_suffixes(names: list[str]) -> Problem:
+    return Problem(names[1], 1, 1, "R006", f"both {names[0]} and {names[1]} exist; keep one")
+
+
+def read_source(source: FileSource, rel: str, kind: str) -> SourceFile:
+    """Parse one file of `source` strictly and validate it against its kind's model."""
+    file = SourceFile(rel, kind, yamlstrict.Document())
+    raw = source.read(rel)
+    if isinstance(raw, yamlstrict.Finding):
+        file.doc.findings.append(raw)
+        return file
+    return _parse_into(file, raw)
+
+
+def read_file(root: Path, rel: str, kind: str, path: Path | None = None, raw: bytes | None = None) -> SourceFile:
+    """Parse one file of the repo at root (`raw`: content not yet on disk)."""
+    return read_source(DirectorySource(root, {rel: raw} if raw is not None else {}), rel, kind)
 
 
 def _parse_into(source: SourceFile, raw: bytes) -> SourceFile:
@@ -168,25 +256,24 @@ def kind_of(rel: str) -> str | None:
 
 
 def load(
-    root: Path, progress: Callable[[int, int], None] | None = None, overlay: dict[str, bytes] | None = None
+    root: Path | FileSource, progress: Callable[[int, int], None] | None = None, overlay: dict[str, bytes] | None = None,
+    use_cache: bool = False,
 ) -> Loaded:
     """Read and schema-check every file of the repo (no cross-file checks yet).
 
+    `root` is a folder, or any FileSource (a MemorySource holds a git revision).
     `overlay` maps repo-relative paths to content that replaces (or adds) files
     as if they were on disk: how an importer checks what it would write.
+    `use_cache` reads unchanged files from the parse cache in <root>/.skillcycle/.
     """
-    entries, problems = discover(root)
-    overlay = overlay or {}
-    known = {rel for rel, _, _ in entries}
-    entries += [(rel, kind_of(rel), root / rel) for rel in overlay if rel not in known and kind_of(rel)]
-    entries.sort(key=lambda item: item[0])
-    loaded = Loaded(root, problems=problems)
-    for done, (rel, kind, path) in enumerate(entries, 1):
-        source = read_file(root, rel, kind, path, overlay.get(rel))
-        loaded.files.append(source)
-        loaded.problems.extend(problems_of(source))
-        if progress:
-            progress(done, len(entries))
+    from .cache import read_all  # cache builds on this module
+
+    source = root if isinstance(root, FileSource) else DirectorySource(root, overlay or {})
+    entries, problems = source.entries()
+    loaded = Loaded(source.root, problems=problems)
+    loaded.files = read_all(source, entries, progress, use_cache)
+    for file in loaded.files:
+        loaded.problems.extend(problems_of(file))
     return loaded
 
 

@@ -1,0 +1,70 @@
+"""`skillcycle diff BASE [HEAD]`: what a change to the skills repo means, for its reviewer."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from ..app import EXIT_INVALID, AsOfOption, RepoOption, app, as_of_date, fail, locate_repo, say
+from ..loader import DirectorySource
+from ..report_problems import format_text
+from ..repodiff import WORKTREE, GitError, RevisionInvalid, compare, git_location, open_side, read_revision, resolve
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command("diff")
+def diff(
+    base: Annotated[str, typer.Argument(help="The revision to compare from, e.g. origin/main or a commit id.", show_default=False)],
+    head: Annotated[
+        Optional[str], typer.Argument(help="The revision to compare to (default: HEAD, the last commit).", show_default=False)
+    ] = None,
+    worktree: Annotated[
+        bool, typer.Option("--worktree", help="Compare BASE with the files on disk, uncommitted changes included (instead of HEAD).")
+    ] = False,
+    repo: RepoOption = None,
+    as_of: AsOfOption = None,
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, markdown (a pull-request comment) or json.")] = DiffFormat.text,
+) -> None:
+    """What a pull request changes: ratings and level moves, goals, requirements, people, and the gap roll-up.
+
+    Both revisions are read from git objects (no checkout) and validated like any repo;
+    HEAD means the last commit — use --worktree to include uncommitted changes.
+    """
+    if head is not None and worktree:
+        raise fail("give HEAD or --worktree, not both")
+    root = locate_repo(repo)
+    day = as_of_date(as_of)
+    today = date.today()
+    try:
+        top, prefix = git_location(root)
+        base_commit = resolve(top, base)
+        base_source = read_revision(top, base_commit, prefix)
+        base_label = f"{base} ({base_commit[:7]})"
+        if worktree:
+            head_source, head_label = DirectorySource(root), WORKTREE
+        else:
+            head_name = head or "HEAD"
+            head_commit = resolve(top, head_name)
+            head_source, head_label = read_revision(top, head_commit, prefix), f"{head_name} ({head_commit[:7]})"
+    except GitError as exc:
+        raise fail(str(exc)) from None
+    try:
+        base_side = open_side(base_label, base_source, day, today)
+        head_side = open_side(head_label, head_source, day, today)
+    except RevisionInvalid as exc:
+        say(f"{exc.label}:", err=True)
+        say(format_text(exc.problems), err=True)
+        raise fail(f"the skills repo at {exc.label} is invalid; fix the errors above (see `skillcycle validate`)", EXIT_INVALID) from None
+    result = compare(base_side, head_side, day)
+    from ..render.diff import to_json, to_md, to_text
+
+    render = {DiffFormat.text: to_text, DiffFormat.markdown: to_md, DiffFormat.json: to_json}[format]
+    typer.echo(render(result), nl=False)
