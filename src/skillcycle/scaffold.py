@@ -37,8 +37,9 @@ SCHEMAS_DIR = "schemas"
 # The files a pre-commit hook should react to: any skills file, at any depth
 # (a skills repo may live in a sub-folder of the git repository).
 HOOK_FILES = (
-    r"(^|/)(skillcycle|competencies|learning)\.ya?ml$"
-    r"|(^|/)(roles|people|assessments|goals|checkins|reviews|openings|completions)/.+\.ya?ml$"
+    r"^(?!(.*/)?\.)(.*/)?"  # no hidden folder on the way (.github/workflows/skillcycle.yml is not a skills file)
+    r"((skillcycle|competencies|learning)\.ya?ml"
+    r"|(roles|people|assessments|goals|checkins|reviews|openings|completions)/.+\.ya?ml)$"
 )
 
 # Entries of a target folder that do not make it "non-empty" (git init first is fine).
