@@ -20,6 +20,11 @@ class DiffFormat(str, Enum):
     json = "json"
 
 
+def _label(name: str, commit: str) -> str:
+    """`origin/main (1a2b3c4)`; a commit id alone when that is what was given."""
+    return commit[:7] if commit.startswith(name.lower()) else f"{name} ({commit[:7]})"
+
+
 @app.command("diff")
 def diff(
     base: Annotated[str, typer.Argument(help="The revision to compare from, e.g. origin/main or a commit id.", show_default=False)],
@@ -47,13 +52,13 @@ def diff(
         top, prefix = git_location(root)
         base_commit = resolve(top, base)
         base_source = read_revision(top, base_commit, prefix)
-        base_label = f"{base} ({base_commit[:7]})"
+        base_label = _label(base, base_commit)
         if worktree:
             head_source, head_label = DirectorySource(root), WORKTREE
         else:
             head_name = head or "HEAD"
             head_commit = resolve(top, head_name)
-            head_source, head_label = read_revision(top, head_commit, prefix), f"{head_name} ({head_commit[:7]})"
+            head_source, head_label = read_revision(top, head_commit, prefix), _label(head_name, head_commit)
     except GitError as exc:
         raise fail(str(exc)) from None
     try:
