@@ -274,14 +274,20 @@ def _people(repo: Repo, as_of: date) -> list[tuple]:
 
 
 def _ratings(repo: Repo, as_of: date) -> list[tuple]:
+    import numpy as np
+
     frame = repo.ratings
-    rows = []
-    for r in frame.itertuples(index=False):
-        day = r.date.date()
-        if day <= as_of:
-            key = (r.person, r.skill, day, SOURCE_PRIORITY[r.source], r.seq)
-            rows.append((key, (r.person, r.skill, *_lv(r.level), day, r.source, _none(r.assessor), r.file)))
-    return [row for _, row in sorted(rows, key=lambda item: item[0])]
+    frame = frame[frame["date"] <= np.datetime64(as_of, "s")]
+    frame = frame.sort_values(["person", "skill", "date", "priority", "seq"], kind="stable")  # SPEC §4 precedence
+    levels = frame["level"].tolist()
+    return list(zip(
+        frame["person"].tolist(), frame["skill"].tolist(), [LEVEL_NAMES[level] for level in levels], levels,
+        frame["date"].dt.date.tolist(), frame["source"].tolist(), [_none(a) for a in frame["assessor"].tolist()],
+        frame["file"].tolist(),
+    ))
+
+
+LEVEL_NAMES = [level.slug for level in Level]
 
 
 def _none(value: Any) -> Any:
@@ -393,17 +399,19 @@ def build_tables(repo: Repo, as_of: date) -> list[ExportTable]:
 
 # --- rendering -----------------------------------------------------------------
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _csv_column(values: tuple, kind: str) -> list:
+    """One column's cells as CSV text: true/false, ISO dates, numbers as is, missing as empty."""
+    if kind == "bool":
+        return ["" if v is None else "true" if v else "false" for v in values]
+    if kind == "date":
+        return ["" if v is None else v.isoformat() for v in values]
+    return list(values)
 
 
 def to_csv_text(table: ExportTable) -> str:
-    """RFC 4180 CSV, `\\n` line ends, empty cell for missing, formulas neutralised."""
-    return to_csv(table.headers, [[_csv_cell(v) for v in row] for row in table.rows])
+    """RFC 4180 CSV, `\\n` line ends, empty cell for missing, formulas neutralised (render.table.to_csv)."""
+    columns = [_csv_column(values, c.type) for values, c in zip(zip(*table.rows), table.spec.columns)]
+    return to_csv(table.headers, [list(row) for row in zip(*columns)])
 
 
 _ARROW_TYPES = {"string": "string", "int": "int64", "float": "float64", "bool": "bool_", "date": "date32"}
