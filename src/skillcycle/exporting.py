@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Callable, Iterable
 
 from .extras import need
-from .facts import SOURCE_PRIORITY, current_levels, goal_facts, goal_status, self_levels
+from .facts import current_levels, goal_facts, goal_status, self_levels
 from .gaps import person_gaps
 from .levels import Level
 from .render.table import spreadsheet_safe, to_csv
