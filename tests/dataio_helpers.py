@@ -62,8 +62,12 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
 
 
 def tree_digest(root: Path) -> str:
-    """A hash of every file's path and bytes below root: equal digests, untouched tree."""
+    """A hash of every file's path and bytes below root: equal digests, untouched tree.
+
+    The parse cache (.skillcycle/, git-ignored) is not repo content and is left out.
+    """
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    files = (p for p in root.rglob("*") if p.is_file() and p.relative_to(root).parts[0] != ".skillcycle")
+    for path in sorted(files):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
