@@ -15,9 +15,9 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from .loader import RepoNotFound, find_root
+from .loader import RepoNotFound, find_root, load
 from .problems import Problem
-from .validate import Validation, validate_path
+from .validate import Validation, validate_loaded
 
 app = typer.Typer(
     name="skillcycle",
@@ -133,10 +133,18 @@ class _LoadProgress:
             self.bar.stop()
 
 
-def run_validation(root: Path, as_of: date) -> Validation:
+NoCacheOption = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Parse every file again; neither read nor write the parse cache in .skillcycle/ (also: SKILLCYCLE_NO_CACHE=1)."),
+]
+
+
+def run_validation(root: Path, as_of: date, no_cache: bool = False) -> Validation:
+    """Load (through the parse cache unless `no_cache` or SKILLCYCLE_NO_CACHE=1) and validate."""
+    use_cache = not (no_cache or os.environ.get("SKILLCYCLE_NO_CACHE", "") not in ("", "0"))
     progress = _LoadProgress()
     try:
-        return validate_path(root, as_of, date.today(), progress)
+        return validate_loaded(load(root, progress, use_cache=use_cache), as_of, date.today())
     finally:
         progress.close()
 

@@ -256,27 +256,28 @@ def kind_of(rel: str) -> str | None:
 
 
 def load(
-    root: Path | FileSource, progress: Callable[[int, int], None] | None = None, overlay: dict[str, bytes] | None = None
+    root: Path | FileSource, progress: Callable[[int, int], None] | None = None, overlay: dict[str, bytes] | None = None,
+    use_cache: bool = False,
 ) -> Loaded:
     """Read and schema-check every file of the repo (no cross-file checks yet).
 
     `root` is a folder, or any FileSource (a MemorySource holds a git revision).
     `overlay` maps repo-relative paths to content that replaces (or adds) files
     as if they were on disk: how an importer checks what it would write.
+    `use_cache` reads unchanged files from the parse cache in <root>/.skillcycle/.
     """
+    from .cache import read_all  # cache builds on this module
+
     source = root if isinstance(root, FileSource) else DirectorySource(root, overlay or {})
     entries, problems = source.entries()
     loaded = Loaded(source.root, problems=problems)
-    for done, (rel, kind) in enumerate(entries, 1):
-        file = read_source(source, rel, kind)
-        loaded.files.append(file)
+    loaded.files = read_all(source, entries, progress, use_cache)
+    for file in loaded.files:
         loaded.problems.extend(problems_of(file))
-        if progress:
-            progress(done, len(entries))
     return loaded
 
 
-# --- pydantic
+# --- pydantic errors -> findings -------------------------------------------
 
 _TYPE_WORDS = {
     "string_type": "text",

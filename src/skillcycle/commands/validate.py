@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..app import AsOfOption, EXIT_INVALID, EXIT_OK, RepoOption, app, as_of_date, locate_repo, run_validation, say
+from ..app import AsOfOption, EXIT_INVALID, EXIT_OK, NoCacheOption, RepoOption, app, as_of_date, locate_repo, run_validation, say
 from ..problems import Severity
 from ..report_problems import format_github, format_json, format_text, summary_counts
 
@@ -29,10 +29,11 @@ def validate(
         typer.Option("--format", "-f", help="text, github (workflow annotations; the default under GitHub Actions) or json."),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check every file of the skills repo: syntax, schema, references, consistency."""
     root = locate_repo(repo)
-    validation = run_validation(root, as_of_date(as_of))
+    validation = run_validation(root, as_of_date(as_of), no_cache)
     problems = validation.problems
     if format is None:
         format = ProblemFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ProblemFormat.text

@@ -1,0 +1,291 @@
+"""Reading a repo's files fast: a parse cache for warm runs, parallel parsing for cold ones.
+
+The cache lives in `<repo>/.skillcycle/cache/` (a `.gitignore` holding `*` keeps
+it out of git) and is the only thing a read command writes. It holds, per file,
+(size, mtime_ns, blake2b of the bytes, the parsed plain value) for files that
+parsed and validated cleanly; files with findings are always parsed again, so
+their messages and positions come from the one code path. An unchanged stat is
+a hit; a changed stat with the same hash (a `touch`, a checkout) is a hit too.
+
+It is sharded by folder (e.g. `checkins/2025-03`), so one edited file rewrites
+one shard. Every shard carries the code version (skillcycle, Python, and the
+source of the modules that decide what a file parses to) and a checksum of its
+payload: anything unexpected — another version, a torn or garbage file — reads
+as an empty shard and is rebuilt. Shards are written to a temporary file and
+renamed, so two processes at once never see half a shard; the last writer wins.
+
+Values, not models, are stored: re-validating plain values with pydantic-core
+is several times faster than unpickling models, and `marshal` loads plain
+values faster than `pickle` (benchmarks/README.md). Positions are not stored
+either: they are needed only to point at a problem, so a clean file's positions
+are read again from disk on first use (`_Positions`), which also keeps them out
+of memory on large repos.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from pydantic import ValidationError
+
+from . import __version__, loader, schema, yamlstrict
+from .loader import DirectorySource, FileSource, SourceFile
+
+CACHE_DIR = Path(".skillcycle") / "cache"
+PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
+_CHUNK = 500
+_MAGIC = b"skillcycle parse cache\n"
+_SUM = 16
+
+
+def _code_version() -> bytes:
+    digest = hashlib.blake2b(digest_size=_SUM)
+    digest.update(f"{__version__}\0{sys.version}\0".encode())
+    for module in (schema, yamlstrict, sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.digest()
+
+
+def _hash(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=_SUM).digest()
+
+
+class _Shard:
+    """The cached entries of one folder: rel -> [size, mtime_ns, digest, value]."""
+
+    def __init__(self, path: Path, version: bytes) -> None:
+        self.path = path
+        self.entries: dict[str, list] = _read_shard(path, version)
+        self.seen: set[str] = set()
+        self.dirty = False
+
+
+def _read_shard(path: Path, version: bytes) -> dict[str, list]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    head = len(_MAGIC)
+    if data[:head] != _MAGIC or data[head:head + _SUM] != version:
+        return {}
+    checksum, payload = data[head + _SUM:head + 2 * _SUM], data[head + 2 * _SUM:]
+    if _hash(payload) != checksum:
+        return {}
+    try:
+        entries = marshal.loads(payload)
+    except Exception:  # the checksum makes this unlikely; never let a cache crash a run
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+class Store:
+    """The parse cache of one repo; `writable` is False when its folder cannot be created."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / CACHE_DIR
+        self.version = _code_version()
+        self.shards: dict[str, _Shard] = {}
+
+    def shard(self, rel: str) -> _Shard:
+        folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        shard = self.shards.get(folder)
+        if shard is None:
+            name = hashlib.blake2b(folder.encode(), digest_size=8).hexdigest() + ".bin"
+            shard = self.shards[folder] = _Shard(self.folder / name, self.version)
+        return shard
+
+    def get(self, rel: str) -> list | None:
+        shard = self.shard(rel)
+        shard.seen.add(rel)
+        return shard.entries.get(rel)
+
+    def put(self, rel: str, entry: list) -> None:
+        shard = self.shard(rel)
+        shard.entries[rel] = entry
+        shard.dirty = True
+
+    def save(self) -> None:
+        """Write the shards that changed (or lost files); silently nothing if the repo is read-only."""
+        for shard in self.shards.values():
+            stale = shard.entries.keys() - shard.seen
+            if not (shard.dirty or stale):
+                continue
+            for rel in stale:
+                del shard.entries[rel]
+            try:
+                self._write(shard)
+            except OSError:
+                return
+
+    def _write(self, shard: _Shard) -> None:
+        if not self.folder.is_dir():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", encoding="utf-8")
+        payload = marshal.dumps(shard.entries)
+        fd, tmp = tempfile.mkstemp(prefix=".shard.", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_MAGIC + self.version + _hash(payload) + payload)
+            os.replace(tmp, shard.path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+
+class _Reparse:
+    """Parses a clean file again for its positions, once, when a check first needs one."""
+
+    __slots__ = ("path", "doc")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.doc: yamlstrict.Document | None = None
+
+    def positions(self, which: str) -> dict:
+        if self.doc is None:
+            try:
+                self.doc = yamlstrict.parse(self.path.read_bytes())
+            except OSError:  # gone since it was read: positions fall back to (1, 1)
+                self.doc = yamlstrict.Document()
+        return getattr(self.doc, which)
+
+
+class _Positions(Mapping):
+    """`Document.values` or `.keys` of a file parsed earlier, read from disk on first use."""
+
+    __slots__ = ("reparse", "which")
+
+    def __init__(self, reparse: _Reparse, which: str) -> None:
+        self.reparse, self.which = reparse, which
+
+    def __getitem__(self, path: tuple) -> tuple[int, int]:
+        return self.reparse.positions(self.which)[path]
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.reparse.positions(self.which))
+
+    def __len__(self) -> int:
+        return len(self.reparse.positions(self.which))
+
+
+def _clean_file(path: Path, file: SourceFile, value: Any) -> SourceFile | None:
+    """`file` (parsed clean, or known clean from the cache) with positions read lazily; None if
+    `value` no longer validates."""
+    if file.model is None:
+        model_cls = schema.TOP_FILES.get(file.kind) or schema.FOLDERS[file.kind]
+        try:
+            file.model = model_cls.model_validate(value)
+        except ValidationError:
+            return None
+    reparse = _Reparse(path)
+    file.doc = yamlstrict.Document(value, _Positions(reparse, "values"), _Positions(reparse, "keys"))  # type: ignore[arg-type]
+    return file
+
+
+def _parse(source: FileSource, rel: str, kind: str, known: bytes | None) -> tuple[bytes | None, SourceFile | None]:
+    """Read and parse one file: (digest, file), or (digest, None) when its digest is `known`
+    (the digest is None when the file cannot be read)."""
+    raw = source.read(rel)
+    if isinstance(raw, yamlstrict.Finding):
+        return None, loader.read_source(source, rel, kind)
+    digest = _hash(raw)
+    if digest == known:
+        return digest, None
+    return digest, loader._parse_into(SourceFile(rel, kind, yamlstrict.Document()), raw)
+
+
+def _parse_chunk(root: Path, items: list[tuple[str, str, bytes | None]]) -> list[tuple[bytes | None, SourceFile | None]]:
+    """`_parse` in a worker process; clean files travel back as their value alone (pickling
+    models and positions costs more than validating the value again)."""
+    source = DirectorySource(root)
+    results = [_parse(source, rel, kind, known) for rel, kind, known in items]
+    for _, file in results:
+        if file is not None and not file.doc.findings:
+            file.model, file.doc = None, yamlstrict.Document(file.doc.value)
+    return results
+
+
+def read_all(
+    source: FileSource, entries: list[tuple[str, str]], progress: Callable[[int, int], None] | None = None,
+    use_cache: bool = False,
+) -> list[SourceFile]:
+    """Every entry of `source` read, parsed and validated, in the order of `entries`.
+
+    Files of a folder on disk (not overlaid) are looked up in the parse cache
+    when `use_cache`, and parsed in worker processes when many are left.
+    """
+    total = len(entries)
+    files: list[SourceFile | None] = [None] * total
+    on_disk = isinstance(source, DirectorySource)
+    store = Store(source.root) if use_cache and on_disk else None
+    todo: list[tuple[int, os.stat_result | None, list | None]] = []  # (index, stat, cached entry)
+    for i, (rel, kind) in enumerate(entries):
+        if not on_disk or rel in source.overlay:  # type: ignore[attr-defined]
+            files[i] = loader.read_source(source, rel, kind)
+            continue
+        info = entry = None
+        if store is not None:
+            try:
+                info = os.lstat(source.root / rel)
+            except OSError:
+                pass
+            entry = store.get(rel) if info is not None and stat.S_ISREG(info.st_mode) else None
+            if entry is not None and entry[:2] == [info.st_size, info.st_mtime_ns]:
+                files[i] = _clean_file(source.root / rel, SourceFile(rel, kind, yamlstrict.Document()), entry[3])
+                if files[i] is not None:
+                    continue
+        todo.append((i, info, entry))
+    if progress:
+        progress(total - len(todo), total)
+
+    items = [(entries[i][0], entries[i][1], entry[2] if entry else None) for i, _, entry in todo]
+    for (i, info, entry), (digest, file) in zip(todo, _parse_many(source, items, progress, total - len(todo), total)):
+        rel, kind = entries[i]
+        path = source.root / rel
+        if file is None:  # same bytes as cached: only the stat moved
+            value = entry[3]  # type: ignore[index]
+            file = _clean_file(path, SourceFile(rel, kind, yamlstrict.Document()), value)
+        elif not file.doc.findings:
+            value = file.doc.value
+            file = _clean_file(path, file, value)
+        file = file or loader.read_source(source, rel, kind)
+        if store is not None and info is not None and digest is not None and file.model is not None:
+            store.put(rel, [info.st_size, info.st_mtime_ns, digest, value])
+        files[i] = file
+    if store is not None:
+        store.save()
+    return files  # type: ignore[return-value]
+
+
+def _parse_many(
+    source: FileSource, items: list[tuple[str, str, bytes | None]], progress: Callable[[int, int], None] | None,
+    done: int, total: int,
+) -> Iterator[tuple[bytes | None, SourceFile | None]]:
+    """`_parse` over items, in order; in worker processes when there are many and several cores."""
+    chunks = [items[start:start + _CHUNK] for start in range(0, len(items), _CHUNK)]
+    workers = min(os.cpu_count() or 1, len(chunks))
+    if len(items) > PARALLEL_MIN and workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            for chunk, results in zip(chunks, pool.map(_parse_chunk, [source.root] * len(chunks), chunks)):
+                yield from results
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+        return
+    for rel, kind, known in items:
+        yield _parse(source, rel, kind, known)
+        done += 1
+        if progress:
+            progress(done, total)

@@ -1,0 +1,153 @@
+"""The parse cache (.skillcycle/cache/) and parallel parsing: same results, always."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import skillcycle.cli  # noqa: F401  (registers the commands)
+from skillcycle import cache, loader
+from skillcycle.app import app
+
+runner = CliRunner()
+AS_OF = "2026-08-01"
+FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLE = Path(__file__).parent.parent / "examples" / "acme"
+
+
+def validate(repo: Path, *extra: str, env: dict | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, ["validate", "--repo", str(repo), "--as-of", AS_OF, *extra], env={"GITHUB_ACTIONS": "", **(env or {})})
+    return result.exit_code, result.stdout
+
+
+def summary(loaded: loader.Loaded) -> tuple:
+    return [f.rel for f in loaded.files], [f.model for f in loaded.files], [f.doc.value for f in loaded.files], loaded.problems
+
+
+def copy(source: Path, tmp_path: Path) -> Path:
+    """A copy without any cache the fixture gathered from other tests' runs."""
+    return Path(shutil.copytree(source, tmp_path / source.name, ignore=shutil.ignore_patterns(".skillcycle")))
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    return copy(FIXTURES / "tiny", tmp_path)
+
+
+@pytest.fixture
+def parses(monkeypatch) -> list[str]:
+    """The rel path of every file actually parsed (not served by the cache)."""
+    seen: list[str] = []
+    original = loader._parse_into
+
+    def counting(source, raw):
+        seen.append(source.rel)
+        return original(source, raw)
+
+    monkeypatch.setattr(loader, "_parse_into", counting)
+    return seen
+
+
+def test_warm_run_parses_nothing_and_an_edit_is_seen(tiny: Path, parses: list[str]) -> None:
+    cold = loader.load(tiny, use_cache=True)
+    assert len(parses) == len(cold.files)
+    assert (tiny / ".skillcycle" / ".gitignore").read_text() == "*\n"
+    parses.clear()
+    assert summary(loader.load(tiny, use_cache=True)) == summary(cold)
+    assert parses == []
+
+    person = tiny / "people" / "ada.yaml"
+    person.write_text(person.read_text().replace("name: Ada", "name: Adah"))
+    warm = loader.load(tiny, use_cache=True)
+    assert parses == ["people/ada.yaml"]
+    assert next(f for f in warm.files if f.rel == "people/ada.yaml").doc.value["name"].startswith("Adah")
+
+
+def test_touch_without_change_is_a_hash_hit(tiny: Path, parses: list[str]) -> None:
+    cold = loader.load(tiny, use_cache=True)
+    parses.clear()
+    person = tiny / "people" / "ada.yaml"
+    info = person.stat()
+    os.utime(person, ns=(info.st_atime_ns, info.st_mtime_ns + 10**9))
+    assert summary(loader.load(tiny, use_cache=True)) == summary(cold)
+    assert parses == []
+
+
+def test_garbage_cache_is_rebuilt_with_the_same_result(tiny: Path, parses: list[str]) -> None:
+    cold = loader.load(tiny, use_cache=True)
+    shards = sorted((tiny / cache.CACHE_DIR).iterdir())
+    assert shards
+    for i, shard in enumerate(shards):  # garbage, a torn write, and a valid header over a bad payload
+        data = shard.read_bytes()
+        shard.write_bytes([b"\x80\x04garbage", data[: len(data) // 2], data[:-3] + b"xyz"][i % 3])
+    parses.clear()
+    assert summary(loader.load(tiny, use_cache=True)) == summary(cold)
+    assert sorted(parses) == sorted(f.rel for f in cold.files)
+    parses.clear()
+    assert summary(loader.load(tiny, use_cache=True)) == summary(cold)
+    assert parses == []
+
+
+def test_another_code_version_invalidates(tiny: Path, parses: list[str], monkeypatch) -> None:
+    cold = loader.load(tiny, use_cache=True)
+    parses.clear()
+    monkeypatch.setattr(cache, "_code_version", lambda: b"\0" * 16)
+    assert summary(loader.load(tiny, use_cache=True)) == summary(cold)
+    assert len(parses) == len(cold.files)
+
+
+def _validate_in_child(repo: str, queue) -> None:
+    queue.put(summary(loader.load(Path(repo), use_cache=True))[3])
+
+
+def test_two_processes_at_once(tmp_path: Path, parses: list[str]) -> None:
+    repo = copy(EXAMPLE, tmp_path)
+    expected = loader.load(repo).problems
+    queue = multiprocessing.get_context("spawn").Queue()
+    children = [multiprocessing.get_context("spawn").Process(target=_validate_in_child, args=(str(repo), queue)) for _ in range(2)]
+    for child in children:
+        child.start()
+    results = [queue.get(timeout=120) for _ in children]
+    for child in children:
+        child.join(timeout=120)
+        assert child.exitcode == 0
+    assert results == [expected, expected]
+    parses.clear()
+    assert loader.load(repo, use_cache=True).problems == expected
+    assert parses == []  # the cache the two left behind is whole and complete
+
+
+@pytest.mark.parametrize("how", [("--no-cache",), ()])
+def test_no_cache_writes_nothing(tiny: Path, how: tuple[str, ...]) -> None:
+    code, _ = validate(tiny, *how, env={} if how else {"SKILLCYCLE_NO_CACHE": "1"})
+    assert code == 0
+    assert not (tiny / ".skillcycle").exists()
+
+
+def test_unwritable_cache_folder_runs_without_cache(tiny: Path) -> None:
+    (tiny / ".skillcycle").write_text("not a folder")
+    assert validate(tiny) == validate(tiny, "--no-cache")
+    assert (tiny / ".skillcycle").read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("source", [FIXTURES / "tiny", FIXTURES / "broken-values", EXAMPLE], ids=["tiny", "broken-values", "acme"])
+def test_same_output_with_and_without_cache(tmp_path: Path, source: Path) -> None:
+    repo = copy(source, tmp_path)
+    uncached = validate(repo, "--no-cache")
+    assert validate(repo) == uncached  # cold: fills the cache
+    assert validate(repo) == uncached  # warm: every clean file from the cache, positions read again
+
+
+def test_parallel_parsing_gives_the_same_files_in_order(monkeypatch, tmp_path: Path) -> None:
+    repo = copy(EXAMPLE, tmp_path)
+    (repo / "people" / "zz-broken.yaml").write_text("name: [unclosed\n")
+    sequential = loader.load(repo)
+    monkeypatch.setattr(cache, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(cache, "_CHUNK", 7)
+    assert summary(loader.load(repo)) == summary(sequential)
+    assert summary(loader.load(repo, use_cache=True)) == summary(sequential)
