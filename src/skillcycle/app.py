@@ -17,6 +17,7 @@ from rich.console import Console
 
 from .loader import RepoNotFound, find_root, load
 from .problems import Problem
+from .render.table import show_controls
 from .validate import Validation, validate_loaded
 
 app = typer.Typer(
@@ -72,12 +73,7 @@ def as_of_date(value: str | None) -> date:
     return _parse_day(value) or date.today()
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def terminal_safe(text: str) -> str:
-    """Show control characters (ANSI escapes, cursor moves) as visible escapes instead of running them."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+terminal_safe = show_controls  # user text on a terminal: control characters shown, never run
 
 
 def out_console() -> Console:
@@ -166,9 +162,13 @@ def open_repo(repo: Path | None, as_of: date):
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    """Write to a temporary file beside `path`, then rename: readers never see half a file.
+
+    Text is written with control characters made visible: no output of the tool
+    carries terminal escapes from the data into a terminal, editor or sheet.
+    """
     path = Path(path)
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    data = show_controls(content).encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -182,9 +182,10 @@ def write_atomically(path: Path, content: str | bytes) -> None:
 
 
 def emit(content: str, output: Path | None, *, force: bool = True) -> None:
-    """Print to stdout, or write atomically to `output` (refusing to overwrite unless force)."""
+    """Print to stdout (control characters made visible), or write atomically to `output`
+    (refusing to overwrite unless force)."""
     if output is None:
-        sys.stdout.write(content if content.endswith("\n") else content + "\n")
+        sys.stdout.write(show_controls(content if content.endswith("\n") else content + "\n"))
         return
     if output.exists() and not force:
         raise fail(f"{output} exists; use --force to overwrite it", EXIT_USAGE)

@@ -16,10 +16,15 @@ ENV = {**os.environ, "GITHUB_ACTIONS": "", "COLUMNS": "200"}
 
 
 def snapshot(repo: Path) -> dict[str, str]:
-    """Hash of every regular file (symlinks by target) so a run can be shown to change nothing."""
+    """Hash of every regular file (symlinks by target) so a run can be shown to change nothing.
+
+    The cache folder .skillcycle/ is the one place a read command may write.
+    """
     found = {}
     for path in sorted(repo.rglob("*")):
         rel = path.relative_to(repo).as_posix()
+        if rel.startswith(".skillcycle"):
+            continue
         if path.is_symlink():
             found[rel] = "link:" + os.readlink(path)
         elif path.is_file():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -87,12 +88,21 @@ def to_markdown(table: Table) -> str:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def show_controls(text: str) -> str:
+    """Control characters (ANSI escapes, cursor moves) as visible escapes, so they never run in a terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def spreadsheet_safe(value: Cell) -> Cell:
-    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection): prefix a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection) by prefixing a quote;
+    control characters become visible escapes (they are never data a sheet can hold)."""
+    if isinstance(value, str):
+        value = show_controls(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
