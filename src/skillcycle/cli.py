@@ -5,14 +5,8 @@ from __future__ import annotations
 import sys
 
 from .app import EXIT_INTERNAL, app, say
-from .commands import validate  # noqa: F401  (registers the command)
-from .commands import metrics  # noqa: F401
-from .commands import review_packet  # noqa: F401
-from .commands import gap  # noqa: F401
-from .commands import export, importer  # noqa: F401
-from .commands import schema  # noqa: F401
-from .commands import init  # noqa: F401
-from .commands import diff  # noqa: F401
+# Registration order is the order of `skillcycle --help`: the main jobs first.
+from .commands import validate, gap, review_packet, metrics, diff, init, schema, export, importer  # noqa: F401,E402,I001
 
 
 def main() -> None:
