@@ -5,15 +5,18 @@
 
 For each REPO (from make_org.py) runs, as separate processes: the floor
 (floor.py), `validate --no-cache` (on all cores, then on one: parallel
-parsing off), validate cold (cache folder deleted first),
-warm (nothing changed), after touching one people file, after editing one,
-then gap, metrics and one review-packet warm, and with --lint check-jsonschema
+parsing off), validate cold (cache folder deleted first), warm (nothing
+changed: the snapshot answers), warm on another --as-of (the dated checks
+computed again from the snapshot's tables), gap, metrics and one review-packet
+warm, then validate after touching one people file, after editing one (each
+followed by a 2.1 s pause, as a person would take: files changed in the last
+2 s are never snapshotted) and warm again; with --lint check-jsonschema
 (with schemas/) and yamllint on the same files. Prints one Markdown row per
 run: wall and CPU seconds, the ratio of CPU to the floor's CPU, and peak RSS
 (of the process and the workers it waited for, from wait4). The files are read
 once before timing so every run starts with them in the page cache.
---skip leaves out runs by key (floor, no-cache, one-core, cold, warm, touched,
-edited, gap, metrics, packet): a 10k repo takes minutes per run.
+--skip leaves out runs by key (floor, no-cache, one-core, cold, warm, as-of,
+gap, metrics, packet, touched, edited, rewarm): a 10k repo takes minutes per run.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 AS_OF = "2026-12-31"
+OTHER_AS_OF = "2026-11-30"
 
 
 def timed(argv: list[str], env: dict | None = None) -> tuple[float, float, float, int]:
@@ -53,10 +57,12 @@ def runs(repo: Path, lint: bool, skip: set[str]) -> list[tuple[str, list[str], d
 
     def touch() -> None:
         os.utime(person)
+        time.sleep(2.1)
 
     def edit() -> None:  # a comment: a new hash, the same data
         with open(person, "a", encoding="utf-8") as handle:
             handle.write(f"# benchmark edit {time.time()}\n")
+        time.sleep(2.1)
 
     planned = [
         (label, args, env, before) for key, label, args, env, before in [
@@ -65,11 +71,13 @@ def runs(repo: Path, lint: bool, skip: set[str]) -> list[tuple[str, list[str], d
             ("one-core", "validate --no-cache, 1 core (taskset)", ["taskset", "-c", "0", *cli, "validate", "--no-cache", *at], None, None),
             ("cold", "validate cold (cache written)", cli + ["validate", *at], None, clear),
             ("warm", "validate warm", cli + ["validate", *at], None, None),
-            ("touched", "validate, one file touched", cli + ["validate", *at], None, touch),
-            ("edited", "validate, one file edited", cli + ["validate", *at], None, edit),
+            ("as-of", "validate warm, another --as-of", cli + ["validate", *at[:-1], OTHER_AS_OF], None, None),
             ("gap", "gap warm", cli + ["gap", *at], None, None),
             ("metrics", "metrics warm", cli + ["metrics", *at], None, None),
             ("packet", "review-packet warm", cli + ["review-packet", person.stem, *at], None, None),
+            ("touched", "validate, one file touched", cli + ["validate", *at], None, touch),
+            ("edited", "validate, one file edited", cli + ["validate", *at], None, edit),
+            ("rewarm", "validate warm again", cli + ["validate", *at], None, None),
         ] if key not in skip
     ]
     if lint:

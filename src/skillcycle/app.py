@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from .atomic import replace_file
 from .loader import RepoNotFound, find_root, load
 from .problems import Problem
 from .render.table import show_controls
@@ -135,12 +135,17 @@ NoCacheOption = Annotated[
 ]
 
 
-def run_validation(root: Path, as_of: date, no_cache: bool = False) -> Validation:
-    """Load (through the parse cache unless `no_cache` or SKILLCYCLE_NO_CACHE=1) and validate."""
+def run_validation(root: Path, as_of: date, no_cache: bool = False, need_repo: bool = True) -> Validation:
+    """Load and validate, through the snapshot and the parse cache unless `no_cache` or
+    SKILLCYCLE_NO_CACHE=1. With `need_repo` False, a valid repo may come back without its Repo."""
     use_cache = not (no_cache or os.environ.get("SKILLCYCLE_NO_CACHE", "") not in ("", "0"))
     progress = _LoadProgress()
     try:
-        return validate_loaded(load(root, progress, use_cache=use_cache), as_of, date.today())
+        if not use_cache:
+            return validate_loaded(load(root, progress), as_of, date.today())
+        from .snapshot import validate_warm
+
+        return validate_warm(root, as_of, date.today(), progress, need_repo)
     finally:
         progress.close()
 
@@ -170,15 +175,7 @@ def write_atomically(path: Path, content: str | bytes) -> None:
     path = Path(path)
     data = show_controls(content).encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    replace_file(path, data)
 
 
 def emit(content: str, output: Path | None, *, force: bool = True) -> None:

@@ -28,9 +28,8 @@ import gc
 import hashlib
 import marshal
 import os
-import stat
 import sys
-import tempfile
+import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -39,6 +38,7 @@ from typing import Any, Callable, Iterator
 from pydantic import ValidationError
 
 from . import __version__, loader, schema, yamlstrict
+from .atomic import replace_file
 from .loader import DirectorySource, FileSource, SourceFile
 
 CACHE_DIR = Path(".skillcycle") / "cache"
@@ -46,6 +46,7 @@ PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
 _CHUNK = 500
 _MAGIC = b"skillcycle parse cache\n"
 _SUM = 16
+RACY_NS = 2_000_000_000  # files modified this recently are not trusted by their stat alone
 
 
 def _code_version() -> bytes:
@@ -128,21 +129,19 @@ class Store:
                 return
 
     def _write(self, shard: _Shard) -> None:
-        if not self.folder.is_dir():
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n", encoding="utf-8")
         payload = marshal.dumps(shard.entries)
-        fd, tmp = tempfile.mkstemp(prefix=".shard.", suffix=".tmp", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_MAGIC + self.version + _hash(payload) + payload)
-            os.replace(tmp, shard.path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_entry(self.folder, shard.path, _MAGIC + self.version + _hash(payload) + payload)
+
+
+def write_entry(folder: Path, path: Path, data: bytes) -> None:
+    """Write one file of the cache folder atomically (temporary file, then rename), creating the
+    folder, ignored by git, on first use. Raises OSError when the repo is read-only."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+    replace_file(path, data)
 
 
 class _Reparse:
@@ -246,7 +245,8 @@ def _read_all(
     files: list[SourceFile | None] = [None] * total
     on_disk = isinstance(source, DirectorySource)
     store = Store(source.root) if use_cache and on_disk else None
-    todo: list[tuple[int, os.stat_result | None, list | None]] = []  # (index, stat, cached entry)
+    stats = source.stats if on_disk else {}  # type: ignore[attr-defined]
+    todo: list[tuple[int, loader.Stat | None, list | None]] = []  # (index, stat, cached entry)
     root = os.fspath(source.root)  # str paths: pathlib costs more than the stat on a warm run
     for i, (rel, kind) in enumerate(entries):
         if not on_disk or rel in source.overlay:  # type: ignore[attr-defined]
@@ -254,12 +254,9 @@ def _read_all(
             continue
         info = entry = None
         if store is not None:
-            try:
-                info = os.lstat(os.path.join(root, rel))
-            except OSError:
-                pass
-            entry = store.get(rel) if info is not None and stat.S_ISREG(info.st_mode) else None
-            if entry is not None and entry[:2] == [info.st_size, info.st_mtime_ns]:
+            info = stats.get(rel)
+            entry = store.get(rel) if info is not None else None
+            if entry is not None and (entry[0], entry[1]) == info:
                 files[i] = _clean_file(os.path.join(root, rel), SourceFile(rel, kind, yamlstrict.Document()), entry[3])
                 if files[i] is not None:
                     continue
@@ -267,6 +264,7 @@ def _read_all(
     if progress:
         progress(total - len(todo), total)
 
+    racy = time.time_ns() - RACY_NS
     items = [(entries[i][0], entries[i][1], entry[2] if entry else None) for i, _, entry in todo]
     for (i, info, entry), (digest, file) in zip(todo, _parse_many(source, items, progress, total - len(todo), total)):
         rel, kind = entries[i]
@@ -279,7 +277,10 @@ def _read_all(
             file = _clean_file(path, file, value)
         file = file or loader.read_source(source, rel, kind)
         if store is not None and info is not None and digest is not None and file.model is not None:
-            store.put(rel, [info.st_size, info.st_mtime_ns, digest, value])
+            size, mtime = info
+            # Written just now, the file may change again within the same mtime tick: such an
+            # entry is stored with no mtime, so the next run compares its bytes (git's "racy" rule).
+            store.put(rel, [size, mtime if mtime < racy else -1, digest, value])
         files[i] = file
     if store is not None:
         store.save()

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .loader import Loaded, SourceFile, did_you_mean
 from .problems import Problem
@@ -287,44 +287,69 @@ def check_goal_files(loaded: Loaded, ids: dict[str, dict]) -> list[Problem]:
     return out
 
 
-def check_future_ratings(loaded: Loaded, today: date) -> list[Problem]:
-    out = []
+Locate = Callable[[str, Path, bool], tuple[int, int]]  # (rel, path, key?) -> (line, col)
+
+
+def dated_ratings(loaded: Loaded) -> Iterator[tuple[str, int, bool, date]]:
+    """(file, index, has its own date, date) of every rating of the loaded assessments."""
     for source in loaded.files:
         if source.kind == "assessments" and source.model is not None:
             for i, rating in enumerate(source.model.ratings):
                 day = rating.date or source.model.date
-                if day and day > today:
-                    path = ("ratings", i, "date") if rating.date else ("date",)
-                    out.append(problem(source, path, "C009", f"rating dated {day} is in the future; it is ignored until then"))
+                if day:
+                    yield source.rel, i, rating.date is not None, day
+
+
+def check_future_ratings(ratings: Iterable[tuple[str, int, bool, date]], today: date, locate: Locate) -> list[Problem]:
+    """C009 over (file, index, has its own date, date) rows: dated_ratings(), or the repo's ratings table."""
+    out = []
+    seen = set()  # a batch's date is one finding, however many ratings it dates
+    for rel, item, dated, day in ratings:
+        path = ("ratings", item, "date") if dated else ("date",)
+        if day > today and (rel, path) not in seen:
+            seen.add((rel, path))
+            line, col = locate(rel, path, False)
+            out.append(Problem(rel, line, col, "C009", f"rating dated {day} is in the future; it is ignored until then"))
     return out
 
 
-def check_development(loaded: Loaded, repo: Any, as_of: date) -> list[Problem]:
-    """C006 and C007: learning goals in the current cycle against each person's gaps on as-of."""
+def check_development(repo: Any, as_of: date, locate: Locate) -> list[Problem]:
+    """C006 and C007: learning goals in the current cycle against each person's gaps on as-of.
+
+    Reads the repo's goal table, so it runs the same on a fresh load and on a snapshot.
+    """
+    import pandas as pd
+
     from .facts import Quarter
     from .gaps import person_gaps, person_tracks
 
     cycle = Quarter.containing(as_of, repo.settings.fiscal_year_start).label
-    gaps = person_gaps(repo, as_of)
-    tracks = person_tracks(gaps)
+    tracks = person_tracks(person_gaps(repo, as_of))
     ranges = {"upskill": repo.settings.learning_weight.upskill, "reskill": repo.settings.learning_weight.reskill}
-    goal_files = {(s.model.person, s.model.cycle): s for s in loaded.files if s.kind == "goals" and s.model is not None}
-    people_files = {s.stem: s for s in loaded.files if s.kind == "people"}
+    goals = repo.goals[repo.goals["cycle"] == cycle]
+    live = (goals["kind"] == "learning") & ~(goals["dropped"] <= pd.Timestamp(as_of))
+    weight = goals["weight"].fillna(0)
+    per_person = pd.DataFrame(
+        {"person": goals["person"], "file": goals["file"], "total": weight, "learning": weight.where(live, 0), "live": live}
+    ).groupby("person", sort=False).agg(
+        file=("file", "first"), total=("total", "sum"), learning=("learning", "sum"), live=("live", "any"),
+    )
+    cycle_goals = per_person.to_dict("index")
     out = []
     for person, track in tracks.items():
         if track == "none":
             continue
-        source = goal_files.get((person, cycle))
-        goals = source.model.goals if source else []
-        learning = [g for g in goals if g.kind == "learning" and not (g.dropped and g.dropped <= as_of)]
-        if not learning:
-            out.append(problem(people_files[person], ("role",), "C007", f"{person} has skill gaps ({track} track) but no learning goal in {cycle}"))
+        mine = cycle_goals.get(person)
+        if mine is None or not mine["live"]:
+            rel = repo.person_files[person]
+            line, col = locate(rel, ("role",), False)
+            out.append(Problem(rel, line, col, "C007", f"{person} has skill gaps ({track} track) but no learning goal in {cycle}"))
             continue
-        total = sum(g.weight or 0 for g in goals)
-        if total == 0:
+        if mine["total"] == 0:
             continue
-        share = 100 * sum(g.weight or 0 for g in learning) / total
+        share = 100 * mine["learning"] / mine["total"]
         low, high = ranges[track]
         if not low <= share <= high:
-            out.append(problem(source, ("goals",), "C006", f"learning goals carry {share:.0f}% of {person}'s {cycle} goal weight; the {track} track expects {low}-{high}%", key=True))
+            line, col = locate(mine["file"], ("goals",), True)
+            out.append(Problem(mine["file"], line, col, "C006", f"learning goals carry {share:.0f}% of {person}'s {cycle} goal weight; the {track} track expects {low}-{high}%"))
     return out

@@ -8,6 +8,7 @@ everything on date D" is a sort and a group-by, not a loop per person.
 from __future__ import annotations
 
 import calendar
+import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator
@@ -100,22 +101,31 @@ def active_people(repo: Repo, day: date) -> list[str]:
 
 # --- ratings -----------------------------------------------------------------
 
-RATING_COLUMNS = ["person", "skill", "level", "date", "source", "assessor", "priority", "seq", "file"]
+RATING_COLUMNS = ["person", "skill", "level", "date", "source", "assessor", "priority", "seq", "file", "item", "dated"]
 
 
 def ratings_frame(repo: Repo) -> pd.DataFrame:
-    """One row per rating, `seq` = position in SPEC §4 read order (files by path, ratings in file order)."""
+    """One row per rating, `seq` = position in SPEC §4 read order (files by path, ratings in file order).
+
+    `item` is the rating's index in its file and `dated` whether it carries its own
+    date (else the batch's): enough to point a problem at it without the file.
+    Ids are interned, so a pickled frame stores each id once (the repo snapshot).
+    """
+    intern = sys.intern
     rows = []
     for rel, batch in repo.assessments:  # already sorted by path
-        for rating in batch.ratings:
-            source = rating.source or batch.source
+        for item, rating in enumerate(batch.ratings):
+            source = intern(rating.source or batch.source)
+            assessor = rating.assessor or batch.assessor
             rows.append((
-                rating.person, rating.skill, int(rating.level), rating.date or batch.date, source,
-                rating.assessor or batch.assessor, SOURCE_PRIORITY[source], len(rows), rel,
+                intern(rating.person), intern(rating.skill), int(rating.level), rating.date or batch.date, source,
+                assessor and intern(assessor), SOURCE_PRIORITY[source], len(rows), rel, item, rating.date is not None,
             ))
     frame = pd.DataFrame.from_records(rows, columns=RATING_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
     frame["level"] = frame["level"].astype("int8")
+    frame["item"] = frame["item"].astype("int32")
+    frame["dated"] = frame["dated"].astype(bool)
     return frame
 
 
@@ -164,37 +174,89 @@ class GoalFact:
         return self.goal.kind == "learning"
 
 
-def goal_facts(repo: Repo, as_of: date) -> list[GoalFact]:
-    """Every goal, in file order, with its start and (for learning goals) achievement date as of `as_of`.
+GOAL_COLUMNS = [
+    "person", "cycle", "file", "item", "id", "kind", "skill", "target", "baseline", "weight", "start", "due", "dropped",
+]
 
-    Achievement is found for all goals at once: goals joined to the non-self
-    ratings of their (person, skill), kept when dated on/after the goal's start
-    at a level >= target, the earliest date per goal.
-    """
+
+def goal_table(repo: Repo) -> pd.DataFrame:
+    """One row per goal in file order; `start` defaults to the cycle's first day (SPEC §3),
+    `item` is the goal's index in its file; target/baseline are level codes, weight a
+    number, NaN when absent; dates are datetime64, NaT when absent."""
     fy = repo.settings.fiscal_year_start
-    entries = []
+    intern = sys.intern
+    rows = []
     for rel, goal_file in repo.goal_files:
         cycle_start = Quarter.parse(goal_file.cycle, fy).start
-        for goal in goal_file.goals:
-            entries.append((goal_file.person, goal_file.cycle, rel, goal, goal.start or cycle_start))
-    achieved: dict[int, date] = {}
-    wanted = [
-        (i, person, goal.skill, start, int(goal.target))
-        for i, (person, _, _, goal, start) in enumerate(entries)
-        if goal.kind == "learning" and goal.skill is not None and goal.target is not None
-    ]
-    if wanted:
-        goals = pd.DataFrame(wanted, columns=["i", "person", "skill", "start", "target"])
-        goals["start"] = pd.to_datetime(goals["start"]).astype("datetime64[s]")
-        ratings = _upto(repo.ratings, as_of)
-        ratings = ratings.loc[ratings["source"] != "self", ["person", "skill", "date", "level"]]
-        hits = goals.merge(ratings, on=["person", "skill"], how="inner")
-        hits = hits[(hits["date"] >= hits["start"]) & (hits["level"] >= hits["target"])]
-        achieved = {int(i): day.date() for i, day in hits.groupby("i")["date"].min().items()}
+        person, cycle = intern(goal_file.person), intern(goal_file.cycle)
+        for item, goal in enumerate(goal_file.goals):
+            rows.append((
+                person, cycle, rel, item, goal.id, intern(goal.kind), goal.skill and intern(goal.skill),
+                _code(goal.target), _code(goal.baseline), goal.weight, goal.start or cycle_start, goal.due, goal.dropped,
+            ))
+    frame = pd.DataFrame.from_records(rows, columns=GOAL_COLUMNS)
+    for column in ("target", "baseline", "weight"):
+        frame[column] = frame[column].astype("float64")
+    for column in ("start", "due", "dropped"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
+    return frame
+
+
+def _code(level: Level | None) -> int | None:
+    return None if level is None else int(level)
+
+
+def achievement_dates(goals: pd.DataFrame, ratings: pd.DataFrame, as_of: date) -> pd.Series:
+    """SPEC §3 achievement of learning goals (columns person, skill, start, target; any index):
+    the first non-self rating of (person, skill) dated on/after start, at target or above, by
+    as_of — a join, not a loop. Indexed like `goals`; goals never achieved are absent."""
+    learning = goals[goals["skill"].notna() & goals["target"].notna()]
+    if learning.empty:
+        return pd.Series([], dtype="datetime64[s]")
+    wanted = learning[["person", "skill", "start", "target"]].assign(i=learning.index)
+    rated = _upto(ratings, as_of)
+    rated = rated.loc[rated["source"] != "self", ["person", "skill", "date", "level"]]
+    hits = wanted.merge(rated, on=["person", "skill"], how="inner")
+    hits = hits[(hits["date"] >= hits["start"]) & (hits["level"] >= hits["target"])]
+    return hits.groupby("i")["date"].min()
+
+
+def goal_facts(repo: Repo, as_of: date) -> list[GoalFact]:
+    """Every goal, in file order, with its start and (for learning goals) achievement date as of `as_of`."""
+    table = repo.goals
+    learning = table[table["kind"] == "learning"]
+    achieved = {int(i): day.date() for i, day in achievement_dates(learning, repo.ratings, as_of).items()}
+    starts = table["start"].dt.date.tolist()  # the cycle's first day already filled in
+    goals = ((rel, goal_file, goal) for rel, goal_file in repo.goal_files for goal in goal_file.goals)
     return [
-        GoalFact(person, cycle, rel, goal, start, achieved.get(i))
-        for i, (person, cycle, rel, goal, start) in enumerate(entries)
+        GoalFact(goal_file.person, goal_file.cycle, rel, goal, starts[i], achieved.get(i))
+        for i, (rel, goal_file, goal) in enumerate(goals)
     ]
+
+
+def checkin_table(repo: Repo) -> pd.DataFrame:
+    """One row per check-in in file order: person, date, substantive (SPEC §7), file."""
+    intern = sys.intern
+    frame = pd.DataFrame.from_records(
+        [(intern(c.person), c.date, c.learning.substantive, rel) for rel, c in repo.checkins],
+        columns=["person", "date", "substantive", "file"],
+    )
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
+    frame["substantive"] = frame["substantive"].astype(bool)
+    return frame
+
+
+def review_table(repo: Repo) -> pd.DataFrame:
+    """One row per performance rating in read order: person, period, rating, root_cause, skill."""
+    intern = sys.intern
+    return pd.DataFrame.from_records(
+        [
+            (intern(r.person), batch.period, float(r.rating), r.root_cause, r.skill)
+            for _, batch in repo.reviews
+            for r in batch.ratings
+        ],
+        columns=["person", "period", "rating", "root_cause", "skill"],
+    )
 
 
 def iter_learning_goals(facts: list[GoalFact]) -> Iterator[GoalFact]:

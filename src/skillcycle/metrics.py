@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import gaps
-from .facts import Quarter, current_levels, goal_facts, requirements_on
+from .facts import Quarter, achievement_dates, current_levels, requirements_on
 from .repo import Repo
 
 TOP_DEMAND = 5  # SPEC §7.1 item 8: the 5 gap rows with the highest priority
@@ -205,35 +205,23 @@ def _org(repo: Repo, as_of: date) -> _Org:
     # Dates after as-of are not used (SPEC §5.2): a later `left` is as good as none.
     people.loc[people["left"] > _ts(as_of), "left"] = pd.NaT
 
-    rows = []
-    for fact in goal_facts(repo, as_of):
-        goal = fact.goal
-        if not fact.is_learning or fact.start > as_of:
-            continue  # goals starting after as-of do not exist yet
-        dropped = goal.dropped if goal.dropped is not None and goal.dropped <= as_of else None
-        achieved = fact.achieved
-        if achieved is not None and goal.dropped is not None and achieved >= goal.dropped:
-            achieved = None  # SPEC §7: a dropped goal counts as achieved only if achieved before `dropped`
-        rows.append((fact.person, goal.id, goal.skill, None if goal.baseline is None else int(goal.baseline),
-                     _ts(fact.start), _ts(achieved), _ts(dropped)))
-    goals = pd.DataFrame(rows, columns=["person", "goal", "skill", "baseline", "start", "achieved", "dropped"])
+    table = repo.goals
+    goals = table[(table["kind"] == "learning") & (table["start"] <= _ts(as_of))]  # later goals do not exist yet
+    goals = goals[["person", "id", "skill", "baseline", "start", "dropped"]].rename(columns={"id": "goal"})
+    achieved = achievement_dates(goals.assign(target=table["target"]), repo.ratings, as_of).reindex(goals.index)
+    # SPEC §7: a dropped goal counts as achieved only if achieved before `dropped`.
+    goals["achieved"] = achieved.where(~(achieved >= goals["dropped"]))
+    goals["dropped"] = goals["dropped"].where(goals["dropped"] <= _ts(as_of))
+    goals = goals[["person", "goal", "skill", "baseline", "start", "achieved", "dropped"]].reset_index(drop=True)
     for column in ("start", "achieved", "dropped"):
-        goals[column] = pd.to_datetime(goals[column])
+        goals[column] = goals[column].astype("datetime64[ns]")
 
-    checkins = pd.DataFrame(
-        [(c.person, _ts(c.date)) for _, c in repo.checkins if c.date <= as_of and c.learning.substantive],
-        columns=["person", "date"],
-    )
-    checkins["date"] = pd.to_datetime(checkins["date"])
+    checkins = repo.checkin_table
+    checkins = checkins.loc[checkins["substantive"] & (checkins["date"] <= _ts(as_of)), ["person", "date"]]
+    checkins = checkins.reset_index(drop=True).astype({"date": "datetime64[ns]"})
 
-    review_rows = [
-        (r.person, batch.period, float(r.rating), r.root_cause, r.skill)
-        for _, batch in repo.reviews
-        for r in batch.ratings
-    ]
-    reviews = pd.DataFrame(review_rows, columns=["person", "period", "rating", "root_cause", "skill"])
     # A person rated twice for one period: the later in read order wins (as for proficiency, SPEC §4).
-    reviews = reviews.drop_duplicates(["person", "period"], keep="last")
+    reviews = repo.review_table.drop_duplicates(["person", "period"], keep="last")
 
     openings = pd.DataFrame(
         [(o.id, o.role, _ts(o.filled), o.hired) for _, o in repo.openings if o.filled is not None and o.filled <= as_of],

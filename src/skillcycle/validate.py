@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from . import checks
 from .loader import Loaded, load
 from .problems import Problem, has_errors, sort_problems
@@ -18,16 +20,18 @@ REQUIRED_FILES = ("skillcycle", "competencies")
 
 @dataclass
 class Validation:
-    loaded: Loaded
+    counts: dict[str, int]  # files, and people, skills, roles when the repo is valid
     problems: list[Problem]
     repo: Repo | None  # None when there are errors: nothing may be computed from it
+    static: list[Problem]  # the problems that depend on neither as-of nor today: what a snapshot keeps
 
     @property
     def ok(self) -> bool:
         return not has_errors(self.problems)
 
 
-def validate_loaded(loaded: Loaded, as_of: date, today: date) -> Validation:
+def static_problems(loaded: Loaded) -> list[Problem]:
+    """Every check whose answer depends on the files alone."""
     problems = list(loaded.problems)
     present = {source.kind for source in loaded.files}
     for kind in REQUIRED_FILES:
@@ -42,12 +46,38 @@ def validate_loaded(loaded: Loaded, as_of: date, today: date) -> Validation:
             problems += checks.check_file_rules(source)
     problems += checks.check_manager_cycles(loaded)
     problems += checks.check_goal_files(loaded, ids)
-    problems += checks.check_future_ratings(loaded, today)
+    return problems
+
+
+def validate_loaded(loaded: Loaded, as_of: date, today: date) -> Validation:
+    static = static_problems(loaded)
+    files = {source.rel: source for source in loaded.files}
+
+    def locate(rel: str, path: tuple, key: bool) -> tuple[int, int]:
+        return files[rel].doc.at(path, key=key)
+
+    problems = static + checks.check_future_ratings(checks.dated_ratings(loaded), today, locate)
     repo = None
     if not has_errors(problems):
         repo = build_repo(loaded)
-        problems += checks.check_development(loaded, repo, as_of)
-    return Validation(loaded, sort_problems(problems), repo)
+        problems += checks.check_development(repo, as_of, locate)
+    return Validation(_counts(len(loaded.files), repo), sort_problems(problems), repo, static)
+
+
+def _counts(files: int, repo: Repo | None) -> dict[str, int]:
+    if repo is None:
+        return {"files": files}
+    return {"files": files, "people": len(repo.people), "skills": len(repo.skills), "roles": len(repo.roles)}
+
+
+def revalidate(repo: Repo, static: list[Problem], as_of: date, today: date, locate: checks.Locate) -> Validation:
+    """A valid repo's validation on another as-of or today, from its tables and its static problems
+    alone: what validate_loaded would answer for the same files."""
+    ratings = repo.ratings
+    late = ratings[ratings["date"] > np.datetime64(today, "s")]
+    rows = zip(late["file"].tolist(), late["item"].tolist(), late["dated"].tolist(), late["date"].dt.date.tolist())
+    problems = static + checks.check_future_ratings(rows, today, locate) + checks.check_development(repo, as_of, locate)
+    return Validation(_counts(repo.file_count, repo), sort_problems(problems), repo, static)
 
 
 def validate_path(

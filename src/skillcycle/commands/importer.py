@@ -138,8 +138,8 @@ def import_roles(
     root = locate_repo(repo)
     valid = open_repo(root, date.today())
     entries, _ = discover(root)
-    role_files = {rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]: rel for rel, kind, _ in entries if kind == "roles"}
-    competencies = next((rel for rel, kind, _ in entries if kind == "competencies"), "competencies.yaml")
+    role_files = {rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]: rel for rel, kind in entries if kind == "roles"}
+    competencies = next((rel for rel, kind in entries if kind == "competencies"), "competencies.yaml")
     text = (root / competencies).read_text(encoding="utf-8-sig")
     plan = importing.plan_roles(
         valid, grid, text, scale=scale, family=family, update=update, transpose=transpose, category=category,

@@ -33,14 +33,12 @@ def validate(
 ) -> None:
     """Check every file of the skills repo: syntax, schema, references, consistency."""
     root = locate_repo(repo)
-    validation = run_validation(root, as_of_date(as_of), no_cache)
+    validation = run_validation(root, as_of_date(as_of), no_cache, need_repo=False)
     problems = validation.problems
     if format is None:
         format = ProblemFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ProblemFormat.text
     errors, warnings = summary_counts(problems)
-    facts = {"files": len(validation.loaded.files)}
-    if validation.repo is not None:
-        facts.update(people=len(validation.repo.people), skills=len(validation.repo.skills), roles=len(validation.repo.roles))
+    facts = validation.counts
     verdict = "valid" if validation.ok else "invalid"
     summary_line = (
         f"{root.name}: {verdict} — " + ", ".join(f"{count} {name}" for name, count in facts.items())

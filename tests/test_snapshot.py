@@ -1,0 +1,211 @@
+"""The repo snapshot (.skillcycle/cache/{results,repo}.bin): a warm run answers exactly as a full one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import skillcycle.cli  # noqa: F401  (registers the commands)
+from skillcycle import snapshot
+from skillcycle.app import app
+from skillcycle.loader import load
+from skillcycle.validate import revalidate, validate_loaded
+
+runner = CliRunner()
+ROOT = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+PAST = 1_700_000_000  # 2023-11-14: far enough back that no stat is "racy"
+DATES = [  # (as-of, today): no warnings; C009 only; C009 with C006/C007
+    (date(2026, 11, 20), date(2026, 11, 20)),
+    (date(2026, 8, 1), date(2026, 5, 1)),
+    (date(2026, 2, 1), date(2026, 2, 1)),
+]
+FUTURE_RATING = """\
+date: 2026-06-30
+source: manager
+assessor: grace
+ratings:
+  - {person: ada, skill: sql, level: proficient, date: 2026-09-01}
+  - {person: lin, skill: sql, level: proficient}
+"""
+
+
+def settle(root: Path, when: int = PAST) -> None:
+    """Date every file in the past, as files are once they have been committed a while."""
+    for folder, _, names in os.walk(root):
+        for name in names:
+            os.utime(os.path.join(folder, name), (when, when))
+
+
+def copy(source: Path, tmp_path: Path) -> Path:
+    root = Path(shutil.copytree(source, tmp_path / source.name, ignore=shutil.ignore_patterns(".skillcycle")))
+    settle(root)
+    return root
+
+
+@pytest.fixture
+def acme(tmp_path: Path) -> Path:
+    return copy(ROOT / "examples" / "acme", tmp_path)
+
+
+def loads_fail(monkeypatch) -> None:
+    """From here on, loading the files (parsed or from the parse cache) fails the test."""
+    monkeypatch.setattr(snapshot, "load", lambda *a, **k: pytest.fail("the files were loaded; the snapshot should answer"))
+
+
+def run(*args: str, cache: bool = True) -> tuple[int, str]:
+    env = {"GITHUB_ACTIONS": "", "SKILLCYCLE_NO_CACHE": "" if cache else "1"}
+    result = runner.invoke(app, [str(a) for a in args], env=env)
+    return result.exit_code, result.stdout
+
+
+def snapshot_files(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / ".skillcycle" / "cache").glob("*.bin") if p.name in ("results.bin", "repo.bin"))
+
+
+def problems(validation) -> list[tuple]:
+    return [(p.file, p.line, p.col, p.code, p.message) for p in validation.problems]
+
+
+@pytest.mark.parametrize("fixture", ["tiny", "gap-basic", "metrics-fy7", "packet-flags", "acme"])
+@pytest.mark.parametrize("as_of,today", DATES)
+def test_revalidate_from_tables_equals_a_full_validation(fixture: str, as_of: date, today: date, tmp_path: Path) -> None:
+    source = ROOT / "examples" / "acme" if fixture == "acme" else FIXTURES / fixture
+    root = copy(source, tmp_path)
+    if fixture == "tiny":  # a rating with its own future date, beside batch-dated ones
+        (root / "assessments" / "2026q3.yaml").write_text(FUTURE_RATING)
+    loaded = load(root)
+    first = validate_loaded(loaded, date(2026, 11, 20), date(2026, 11, 20))
+    assert first.ok
+    expected = validate_loaded(loaded, as_of, today)
+    again = revalidate(first.repo.tables_only(), first.static, as_of, today, snapshot._disk_locator(root))
+    assert problems(again) == problems(expected)
+    assert again.counts == expected.counts
+
+
+def test_the_date_cases_cover_every_dated_check(tmp_path: Path) -> None:
+    """Guards the test above: between them, the fixtures and dates raise C006, C007 and C009
+    (batch-dated and rating-dated)."""
+    root = copy(FIXTURES / "tiny", tmp_path)
+    (root / "assessments" / "2026q3.yaml").write_text(FUTURE_RATING)
+    found = set()
+    for fixture in (root, FIXTURES / "metrics-fy7"):
+        loaded = load(fixture)
+        for as_of, today in DATES:
+            found |= {(p.code, p.line) for p in validate_loaded(loaded, as_of, today).problems}
+    codes = {code for code, _ in found}
+    assert {"C006", "C007", "C009"} <= codes
+    assert ("C009", 1) in found and ("C009", 5) in found  # batch date (line 1), a rating's own date (line 5)
+
+
+def test_warm_validate_reads_only_the_results_and_prints_the_same(acme: Path, monkeypatch) -> None:
+    cold = run("validate", "--repo", acme, "--as-of", "2026-02-01")
+    assert snapshot_files(acme) == ["repo.bin", "results.bin"]
+    loads_fail(monkeypatch)
+    monkeypatch.setattr(snapshot.Snapshot, "repo", lambda self: pytest.fail("read the repo tables"))
+    warm = run("validate", "--repo", acme, "--as-of", "2026-02-01")
+    assert warm == cold
+    assert cold[0] == 0 and "C007" in cold[1]
+
+
+def test_a_new_as_of_is_computed_from_the_tables(acme: Path, monkeypatch) -> None:
+    run("validate", "--repo", acme, "--as-of", "2026-11-20")
+    expected = run("validate", "--repo", acme, "--as-of", "2026-02-01", cache=False)
+    loads_fail(monkeypatch)
+    assert run("validate", "--repo", acme, "--as-of", "2026-02-01") == expected
+    assert "C007" in expected[1]
+    results = snapshot.Snapshot(acme, current_key(acme)).results()
+    assert {as_of for as_of, _ in results} == {date(2026, 11, 20), date(2026, 2, 1)}
+
+
+def current_key(root: Path) -> bytes:
+    source = snapshot.DirectorySource(root)
+    entries, listed = source.entries()
+    return snapshot.listing_key(entries, listed, source.stats)
+
+
+@pytest.mark.parametrize("command", [
+    ["gap", "--format", "json"],
+    ["gap", "--by", "person", "--format", "csv"],
+    ["metrics", "--quarter", "2026Q3", "--format", "json"],
+    ["validate", "--format", "json"],
+    ["review-packet", "ada"],
+])
+def test_commands_answer_the_same_without_cache_cold_and_warm(acme: Path, command: list[str], monkeypatch) -> None:
+    args = [*command, "--repo", acme, "--as-of", "2026-11-20"]
+    fresh = run(*args, cache=False)
+    assert fresh[0] == 0, fresh[1]
+    assert snapshot_files(acme) == []
+    cold = run(*args)
+    assert snapshot_files(acme) == ["repo.bin", "results.bin"]
+    loads_fail(monkeypatch)  # a review packet still reads the check-ins, through loader.load
+    assert run(*args) == cold == fresh
+
+
+def test_edits_touches_new_and_deleted_files_are_seen(acme: Path) -> None:
+    args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
+    assert run(*args)[0] == 0
+    person = next((acme / "people").rglob("*.yaml"))
+    text = person.read_text()
+    person.write_text(text.replace("role:", "rol:", 1))
+    settle(acme, PAST + 60)  # same size class, an older-than-racy stat: only the content tells
+    broken = run(*args)
+    assert broken[0] == 1 and "[S001] unknown key 'rol'" in broken[1]
+    person.write_text(text)
+    settle(acme, PAST + 120)
+    assert run(*args)[0] == 0
+    extra = acme / "openings" / "req-extra.yaml"
+    shutil.copy(next((acme / "openings").rglob("*.yaml")), extra)
+    settle(acme, PAST + 180)
+    assert "643 files" in run(*args)[1]
+    extra.unlink()
+    assert "642 files" in run(*args)[1]
+
+
+def test_a_file_modified_just_now_is_never_snapshotted(acme: Path) -> None:
+    person = next((acme / "people").rglob("*.yaml"))
+    person.write_text(person.read_text())  # mtime: now
+    assert run("validate", "--repo", acme, "--as-of", "2026-11-20")[0] == 0
+    assert snapshot_files(acme) == []
+    settle(acme)
+    assert run("validate", "--repo", acme, "--as-of", "2026-11-20")[0] == 0
+    assert snapshot_files(acme) == ["repo.bin", "results.bin"]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "other-version"])
+def test_a_damaged_snapshot_is_ignored_and_rewritten(acme: Path, damage: str) -> None:
+    args = ["gap", "--format", "json", "--repo", acme, "--as-of", "2026-11-20"]
+    expected = run(*args)
+    for name in ("results.bin", "repo.bin"):
+        path = acme / ".skillcycle" / "cache" / name
+        data = path.read_bytes()
+        path.write_bytes({"garbage": b"\x80\x04garbage", "truncated": data[: len(data) // 2],
+                          "other-version": data.replace(b"snapshot\n", b"snapshot\n" + b"x" * 16, 1)}[damage])
+    assert run(*args) == expected
+    assert snapshot.Snapshot(acme, current_key(acme)).repo() is not None
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through read-only folders")
+def test_a_read_only_repo_gets_the_same_answer_and_no_snapshot(acme: Path) -> None:
+    expected = run("validate", "--repo", acme, "--as-of", "2026-11-20", cache=False)
+    for folder, _, _ in os.walk(acme):
+        os.chmod(folder, 0o555)
+    try:
+        assert run("validate", "--repo", acme, "--as-of", "2026-11-20") == expected
+    finally:
+        for folder, _, _ in os.walk(acme):
+            os.chmod(folder, 0o755)
+    assert not (acme / ".skillcycle").exists()
+
+
+def test_a_tables_only_repo_reads_its_per_file_models_back_on_first_use(acme: Path) -> None:
+    full = validate_loaded(load(acme), date(2026, 11, 20), date(2026, 11, 20)).repo
+    light = full.tables_only()
+    assert "checkins" not in light.__dict__ and "ratings" in light.__dict__
+    assert light.checkins == full.checkins and light.goal_files == full.goal_files
+    assert "checkins" not in full.tables_only().__dict__  # full is unchanged
