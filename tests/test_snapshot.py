@@ -64,8 +64,19 @@ def run(*args: str, cache: bool = True) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
+SNAPSHOT_FILES = ["head.bin", "listing.bin", "repo.bin", "results.bin"]
+
+
 def snapshot_files(root: Path) -> list[str]:
-    return sorted(p.name for p in (root / ".skillcycle" / "cache").glob("*.bin") if p.name in ("results.bin", "repo.bin"))
+    return sorted(p.name for p in (root / ".skillcycle" / "cache").glob("*.bin") if p.name in SNAPSHOT_FILES)
+
+
+def stored(root: Path) -> tuple[snapshot.Snapshot, bytes | None]:
+    """The snapshot of root and the content id it recognises the files as (None: a miss)."""
+    source = snapshot.DirectorySource(root)
+    entries, listed = source.entries()
+    found = snapshot.Snapshot(root)
+    return found, found.identify(entries, listed, source.stats)
 
 
 def problems(validation) -> list[tuple]:
@@ -105,9 +116,9 @@ def test_the_date_cases_cover_every_dated_check(tmp_path: Path) -> None:
 
 def test_warm_validate_reads_only_the_results_and_prints_the_same(acme: Path, monkeypatch) -> None:
     cold = run("validate", "--repo", acme, "--as-of", "2026-02-01")
-    assert snapshot_files(acme) == ["repo.bin", "results.bin"]
+    assert snapshot_files(acme) == SNAPSHOT_FILES
     loads_fail(monkeypatch)
-    monkeypatch.setattr(snapshot.Snapshot, "repo", lambda self: pytest.fail("read the repo tables"))
+    monkeypatch.setattr(snapshot.Snapshot, "repo", lambda self, content: pytest.fail("read the repo tables"))
     warm = run("validate", "--repo", acme, "--as-of", "2026-02-01")
     assert warm == cold
     assert cold[0] == 0 and "C007" in cold[1]
@@ -119,14 +130,8 @@ def test_a_new_as_of_is_computed_from_the_tables(acme: Path, monkeypatch) -> Non
     loads_fail(monkeypatch)
     assert run("validate", "--repo", acme, "--as-of", "2026-02-01") == expected
     assert "C007" in expected[1]
-    results = snapshot.Snapshot(acme, current_key(acme)).results()
-    assert {as_of for as_of, _ in results} == {date(2026, 11, 20), date(2026, 2, 1)}
-
-
-def current_key(root: Path) -> bytes:
-    source = snapshot.DirectorySource(root)
-    entries, listed = source.entries()
-    return snapshot.listing_key(entries, listed, source.stats)
+    found, content = stored(acme)
+    assert {as_of for as_of, _ in found.results(content)} == {date(2026, 11, 20), date(2026, 2, 1)}
 
 
 @pytest.mark.parametrize("command", [
@@ -142,7 +147,7 @@ def test_commands_answer_the_same_without_cache_cold_and_warm(acme: Path, comman
     assert fresh[0] == 0, fresh[1]
     assert snapshot_files(acme) == []
     cold = run(*args)
-    assert snapshot_files(acme) == ["repo.bin", "results.bin"]
+    assert snapshot_files(acme) == SNAPSHOT_FILES
     loads_fail(monkeypatch)  # a review packet still reads the check-ins, through loader.load
     assert run(*args) == cold == fresh
 
@@ -167,27 +172,55 @@ def test_edits_touches_new_and_deleted_files_are_seen(acme: Path) -> None:
     assert "642 files" in run(*args)[1]
 
 
-def test_a_file_modified_just_now_is_never_snapshotted(acme: Path) -> None:
+def test_moved_mtimes_rehash_only_those_files_and_still_hit(acme: Path, monkeypatch) -> None:
+    args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
+    expected = run(*args)
+    hashed: list[int] = []
+    real_hash = snapshot.cache._hash
+    monkeypatch.setattr(snapshot.cache, "_hash", lambda raw: hashed.append(len(raw)) or real_hash(raw))
+    loads_fail(monkeypatch)
+    person = next((acme / "people").rglob("*.yaml"))
+    os.utime(person, (PAST + 60, PAST + 60))  # a touch
+    assert run(*args) == expected
+    assert len(hashed) == 1
+    hashed.clear()
+    assert run(*args) == expected  # remembered: the new mtime is the listing now
+    assert hashed == []
+    settle(acme, PAST + 120)  # a fresh checkout, or a cache restored on a CI machine
+    assert run(*args) == expected
+    assert len(hashed) == 642
+
+
+def test_a_file_modified_just_now_is_hashed_on_every_run_until_it_settles(acme: Path, monkeypatch) -> None:
+    args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
     person = next((acme / "people").rglob("*.yaml"))
     person.write_text(person.read_text())  # mtime: now
-    assert run("validate", "--repo", acme, "--as-of", "2026-11-20")[0] == 0
-    assert snapshot_files(acme) == []
-    settle(acme)
-    assert run("validate", "--repo", acme, "--as-of", "2026-11-20")[0] == 0
-    assert snapshot_files(acme) == ["repo.bin", "results.bin"]
+    expected = run(*args)
+    hashed: list[int] = []
+    real_hash = snapshot.cache._hash
+    monkeypatch.setattr(snapshot.cache, "_hash", lambda raw: hashed.append(len(raw)) or real_hash(raw))
+    loads_fail(monkeypatch)
+    for _ in range(2):  # the same mtime tick could hold another edit: its bytes are read each time
+        hashed.clear()
+        assert run(*args) == expected
+        assert len(hashed) == 1
+    person.write_text(person.read_text().replace("role:", "rol:", 1))
+    monkeypatch.undo()
+    assert "[S001] unknown key 'rol'" in run(*args)[1]
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "other-version"])
 def test_a_damaged_snapshot_is_ignored_and_rewritten(acme: Path, damage: str) -> None:
     args = ["gap", "--format", "json", "--repo", acme, "--as-of", "2026-11-20"]
     expected = run(*args)
-    for name in ("results.bin", "repo.bin"):
+    for name in SNAPSHOT_FILES:
         path = acme / ".skillcycle" / "cache" / name
         data = path.read_bytes()
         path.write_bytes({"garbage": b"\x80\x04garbage", "truncated": data[: len(data) // 2],
                           "other-version": data.replace(b"snapshot\n", b"snapshot\n" + b"x" * 16, 1)}[damage])
     assert run(*args) == expected
-    assert snapshot.Snapshot(acme, current_key(acme)).repo() is not None
+    found, content = stored(acme)
+    assert found.repo(content) is not None
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes through read-only folders")

@@ -220,26 +220,32 @@ def _parse_chunk(root: Path, items: list[tuple[str, str, bytes | None]]) -> list
 
 def read_all(
     source: FileSource, entries: list[tuple[str, str]], progress: Callable[[int, int], None] | None = None,
-    use_cache: bool = False,
+    use_cache: bool = False, digests: dict[str, bytes] | None = None,
 ) -> list[SourceFile]:
     """Every entry of `source` read, parsed and validated, in the order of `entries`.
 
     Files of a folder on disk (not overlaid) are looked up in the parse cache
     when `use_cache`, and parsed in worker processes when many are left.
+    `digests`, when given, receives the hash of every such file's bytes (known
+    from the cache or computed while reading), for the snapshot's content id.
     """
     # Loading allocates millions of small acyclic objects; the cyclic GC would walk the
-    # growing heap again and again for nothing (about a fifth of a cold load's CPU).
+    # growing heap again and again for nothing (about a fifth of a cold load's CPU). They
+    # live as long as the run, so they are then frozen: moved out of the GC's generations,
+    # or its first collections after loading would walk them all (seconds at 10k people).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _read_all(source, entries, progress, use_cache)
+        return _read_all(source, entries, progress, use_cache, {} if digests is None else digests)
     finally:
+        gc.freeze()
         if collecting:
             gc.enable()
 
 
 def _read_all(
     source: FileSource, entries: list[tuple[str, str]], progress: Callable[[int, int], None] | None, use_cache: bool,
+    digests: dict[str, bytes],
 ) -> list[SourceFile]:
     total = len(entries)
     files: list[SourceFile | None] = [None] * total
@@ -259,6 +265,7 @@ def _read_all(
             if entry is not None and (entry[0], entry[1]) == info:
                 files[i] = _clean_file(os.path.join(root, rel), SourceFile(rel, kind, yamlstrict.Document()), entry[3])
                 if files[i] is not None:
+                    digests[rel] = entry[2]
                     continue
         todo.append((i, info, entry))
     if progress:
@@ -276,6 +283,8 @@ def _read_all(
             value = file.doc.value
             file = _clean_file(path, file, value)
         file = file or loader.read_source(source, rel, kind)
+        if digest is not None:
+            digests[rel] = digest
         if store is not None and info is not None and digest is not None and file.model is not None:
             size, mtime = info
             # Written just now, the file may change again within the same mtime tick: such an

@@ -151,8 +151,18 @@ def self_levels(ratings: pd.DataFrame, day: date) -> pd.DataFrame:
 
 
 def _latest(rated: pd.DataFrame) -> pd.DataFrame:
-    ordered = rated.sort_values(["person", "skill", "date", "priority", "seq"], kind="stable")
-    latest = ordered.drop_duplicates(["person", "skill"], keep="last")
+    """The last row per (person, skill) in (date, priority, seq) order, sorted by person and skill.
+
+    Sorted as integer codes (ids factorised in sorted order) and only the winning rows
+    taken: reordering 1.7M text cells costs more than the whole rest (10k people).
+    """
+    person = pd.factorize(rated["person"], sort=True)[0]
+    skill = pd.factorize(rated["skill"], sort=True)[0]
+    order = np.lexsort((rated["seq"].to_numpy(), rated["priority"].to_numpy(), rated["date"].to_numpy(), skill, person))
+    person, skill = person[order], skill[order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = (person[1:] != person[:-1]) | (skill[1:] != skill[:-1])
+    latest = rated.iloc[order[last]]
     return latest.set_index(["person", "skill"])[["level", "date", "source", "assessor"]]
 
 

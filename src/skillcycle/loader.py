@@ -285,6 +285,7 @@ def kind_of(rel: str) -> str | None:
 def load(
     root: Path | FileSource, progress: Callable[[int, int], None] | None = None, overlay: dict[str, bytes] | None = None,
     use_cache: bool = False, listing: tuple[list[tuple[str, str]], list[Problem]] | None = None,
+    digests: dict[str, bytes] | None = None,
 ) -> Loaded:
     """Read and schema-check every file of the repo (no cross-file checks yet).
 
@@ -292,14 +293,15 @@ def load(
     `overlay` maps repo-relative paths to content that replaces (or adds) files
     as if they were on disk: how an importer checks what it would write.
     `use_cache` reads unchanged files from the parse cache in <root>/.skillcycle/.
-    `listing` is what `root.entries()` just returned, when the caller already listed it.
+    `listing` is what `root.entries()` just returned, when the caller already listed it;
+    `digests` receives the hash of each file's bytes (see cache.read_all).
     """
     from .cache import read_all  # cache builds on this module
 
     source = root if isinstance(root, FileSource) else DirectorySource(root, overlay or {})
     entries, problems = listing or source.entries()
     loaded = Loaded(source.root, problems=list(problems))
-    loaded.files = read_all(source, entries, progress, use_cache)
+    loaded.files = read_all(source, entries, progress, use_cache, digests)
     for file in loaded.files:
         loaded.problems.extend(problems_of(file))
     return loaded

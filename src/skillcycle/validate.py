@@ -8,8 +8,6 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
-
 from . import checks
 from .loader import Loaded, load
 from .problems import Problem, has_errors, sort_problems
@@ -73,6 +71,8 @@ def _counts(files: int, repo: Repo | None) -> dict[str, int]:
 def revalidate(repo: Repo, static: list[Problem], as_of: date, today: date, locate: checks.Locate) -> Validation:
     """A valid repo's validation on another as-of or today, from its tables and its static problems
     alone: what validate_loaded would answer for the same files."""
+    import numpy as np
+
     ratings = repo.ratings
     late = ratings[ratings["date"] > np.datetime64(today, "s")]
     rows = zip(late["file"].tolist(), late["item"].tolist(), late["dated"].tolist(), late["date"].dt.date.tolist())

@@ -11,7 +11,6 @@ import typer
 from ..app import EXIT_INVALID, AsOfOption, RepoOption, app, as_of_date, fail, locate_repo, say
 from ..loader import DirectorySource
 from ..report_problems import format_text
-from ..repodiff import WORKTREE, GitError, RevisionInvalid, compare, git_location, open_side, read_revision, resolve
 
 
 class DiffFormat(str, Enum):
@@ -43,6 +42,7 @@ def diff(
     Both revisions are read from git objects (no checkout) and validated like any repo;
     HEAD means the last commit — use --worktree to include uncommitted changes.
     """
+    from ..repodiff import WORKTREE, GitError, RevisionInvalid, compare, git_location, open_side, read_revision, resolve
     if head is not None and worktree:
         raise fail("give HEAD or --worktree, not both")
     root = locate_repo(repo)

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, fail, open_repo, say, write_atomically
-from ..exporting import build_tables, check_format, render
 from ..extras import MissingExtra
 
 
@@ -29,6 +28,7 @@ def export(
 ) -> None:
     """Write one tidy table per entity (skills, roles, requirements, people, ratings, current levels,
     goals, check-ins, reviews, openings, completions, gaps) for spreadsheets, pandas, DuckDB or a warehouse."""
+    from ..exporting import build_tables, check_format, render
     fmt = format.value
     try:
         check_format(fmt)

@@ -9,8 +9,6 @@ from typing import Annotated, Optional
 import typer
 
 from ..app import AsOfOption, EXIT_USAGE, RepoOption, app, as_of_date, emit, fail, open_repo
-from ..gaps import HORIZONS, GapQuery, GapQueryError, check_query, gap_report
-from ..render import gap as render
 from ..render.table import print_table
 
 
@@ -36,6 +34,8 @@ class GapFormat(str, Enum):
 
 
 def _horizon(value: int) -> int:
+    from ..gaps import HORIZONS, GapQuery, GapQueryError, check_query, gap_report
+    from ..render import gap as render
     if value not in HORIZONS:
         raise typer.BadParameter(f"{value} is not 12, 24 or 36 (months)")
     return value
@@ -55,6 +55,8 @@ def gap(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)] = None,
 ) -> None:
     """Show required-vs-current skill gaps, prioritised by strategic urgency x people affected."""
+    from ..gaps import HORIZONS, GapQuery, GapQueryError, check_query, gap_report
+    from ..render import gap as render
     day = as_of_date(as_of)
     skills_repo = open_repo(repo, day)
     query = GapQuery(

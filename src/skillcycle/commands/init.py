@@ -9,7 +9,6 @@ import typer
 
 from .. import __version__
 from ..app import AsOfOption, app, as_of_date, fail, say, write_atomically
-from ..scaffold import existing_entries, plan
 
 SHOWN_ENTRIES = 8
 
@@ -32,6 +31,7 @@ def init(
     no warnings), JSON Schemas for editor completion, .gitignore, .pre-commit-config.yaml
     and .github/workflows/skillcycle.yml.
     """
+    from ..scaffold import existing_entries, plan
     target = directory
     if target.exists() and not target.is_dir():
         raise fail(f"{target} exists and is not a folder")

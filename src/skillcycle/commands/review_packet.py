@@ -11,8 +11,6 @@ import typer
 
 from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, locate_repo, open_repo, say, write_atomically
 from ..loader import did_you_mean
-from ..packet import build_packet
-from ..render.packet import render_index, render_packet, template_dirs
 
 SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 INDEX_STEM = "index"
@@ -36,6 +34,8 @@ def review_packet(
     templates: Annotated[Optional[Path], typer.Option("--templates", help="Folder of templates that override the shipped ones (before the repo's own templates/).", show_default=False)] = None,
 ) -> None:
     """Prepare the review packet of PERSON: gaps, learning goals, check-ins, ratings, flags and coaching questions."""
+    from ..packet import build_packet
+    from ..render.packet import render_index, render_packet, template_dirs
     if (person is None) == (manager is None):
         raise fail("name one PERSON, or --manager ID with --out-dir")
     if manager is not None and (out_dir is None or output is not None):
