@@ -65,7 +65,7 @@ def test_warm_run_parses_nothing_and_an_edit_is_seen(tiny: Path, parses: list[st
     person.write_text(person.read_text().replace("name: Ada", "name: Adah"))
     warm = loader.load(tiny, use_cache=True)
     assert parses == ["people/ada.yaml"]
-    assert next(f for f in warm.files if f.rel == "people/ada.yaml").doc.value["name"].startswith("Adah")
+    assert next(f for f in warm.files if f.rel == "people/ada.yaml").model.name.startswith("Adah")
 
 
 def test_touch_without_change_is_a_hash_hit(tiny: Path, parses: list[str]) -> None:

@@ -39,6 +39,7 @@ from pydantic import ValidationError
 
 from . import __version__, loader, schema, yamlstrict
 from .atomic import replace_file
+from .checks import RAW_KINDS
 from .loader import DirectorySource, FileSource, SourceFile
 
 CACHE_DIR = Path(".skillcycle") / "cache"
@@ -182,8 +183,8 @@ class _Positions(Mapping):
 
 
 def _clean_file(path: str, file: SourceFile, value: Any) -> SourceFile | None:
-    """`file` (parsed clean, or known clean from the cache) with positions read lazily; None if
-    `value` no longer validates."""
+    """`file` (parsed clean, or known clean from the cache) with positions read lazily, and its
+    raw value only where a check reads it (checks.RAW_KINDS); None if `value` no longer validates."""
     if file.model is None:
         model_cls = schema.TOP_FILES.get(file.kind) or schema.FOLDERS[file.kind]
         try:
@@ -191,7 +192,8 @@ def _clean_file(path: str, file: SourceFile, value: Any) -> SourceFile | None:
         except ValidationError:
             return None
     reparse = _Reparse(path)
-    file.doc = yamlstrict.Document(value, _Positions(reparse, "values"), _Positions(reparse, "keys"))  # type: ignore[arg-type]
+    kept = value if file.kind in RAW_KINDS else None
+    file.doc = yamlstrict.Document(kept, _Positions(reparse, "values"), _Positions(reparse, "keys"))  # type: ignore[arg-type]
     return file
 
 

@@ -30,6 +30,11 @@ def problem(source: SourceFile, path: Path, code: str, message: str, *, key: boo
 
 # --- what ids exist ----------------------------------------------------------
 
+# The only kinds whose raw documents a check reads once the file has a model (defined_ids,
+# _goal_rules); the loader drops the raw value of the others (most of a repo's bytes).
+RAW_KINDS = frozenset({"competencies", "learning", "goals"})
+
+
 def _items(source: SourceFile, list_key: str) -> Iterator[tuple[int, dict]]:
     """Entries of a top-level list in the raw document, leniently (the file may have schema errors)."""
     value = source.doc.value

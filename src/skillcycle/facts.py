@@ -109,24 +109,28 @@ def ratings_frame(repo: Repo) -> pd.DataFrame:
 
     `item` is the rating's index in its file and `dated` whether it carries its own
     date (else the batch's): enough to point a problem at it without the file.
-    Ids are interned, so a pickled frame stores each id once (the repo snapshot).
+    Built column by column (no row tuples): at 10k people this is 1.7M ratings.
     """
     intern = sys.intern
-    rows = []
+    person, skill, level, day, source, assessor, rel_of, item, dated = ([] for _ in range(9))
     for rel, batch in repo.assessments:  # already sorted by path
-        for item, rating in enumerate(batch.ratings):
-            source = intern(rating.source or batch.source)
-            assessor = rating.assessor or batch.assessor
-            rows.append((
-                intern(rating.person), intern(rating.skill), int(rating.level), rating.date or batch.date, source,
-                assessor and intern(assessor), SOURCE_PRIORITY[source], len(rows), rel, item, rating.date is not None,
-            ))
-    frame = pd.DataFrame.from_records(rows, columns=RATING_COLUMNS)
-    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
-    frame["level"] = frame["level"].astype("int8")
-    frame["item"] = frame["item"].astype("int32")
-    frame["dated"] = frame["dated"].astype(bool)
-    return frame
+        for index, rating in enumerate(batch.ratings):
+            person.append(intern(rating.person))
+            skill.append(intern(rating.skill))
+            level.append(rating.level)
+            day.append(rating.date or batch.date)
+            source.append(intern(rating.source or batch.source))
+            who = rating.assessor or batch.assessor
+            assessor.append(who and intern(who))
+            rel_of.append(rel)
+            item.append(index)
+            dated.append(rating.date is not None)
+    return pd.DataFrame({
+        "person": person, "skill": skill, "level": np.array(level, dtype="int8"),
+        "date": np.array(day, dtype="datetime64[D]").astype("datetime64[s]"), "source": source, "assessor": assessor,
+        "priority": np.array([SOURCE_PRIORITY[s] for s in source], dtype="int64"), "seq": np.arange(len(person), dtype="int64"),
+        "file": rel_of, "item": np.array(item, dtype="int32"), "dated": np.array(dated, dtype=bool),
+    }, columns=RATING_COLUMNS)
 
 
 def _upto(ratings: pd.DataFrame, day: date) -> pd.DataFrame:
