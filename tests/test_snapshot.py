@@ -242,3 +242,19 @@ def test_a_tables_only_repo_reads_its_per_file_models_back_on_first_use(acme: Pa
     assert "checkins" not in light.__dict__ and "ratings" in light.__dict__
     assert light.checkins == full.checkins and light.goal_files == full.goal_files
     assert "checkins" not in full.tables_only().__dict__  # full is unchanged
+
+
+def test_keys_do_not_depend_on_how_equal_objects_are_shared() -> None:
+    """marshal's later formats write a repeated object once, by reference, when it has other
+    references: equal listings must still give equal keys, run after run."""
+    def listing(shared: bool):
+        kind = "checkins"
+        names = [f"checkins/2026-0{m}/p{m}.yaml" for m in range(1, 4)]
+        kinds = [kind if shared else "".join(["check", "ins"]) for _ in names]
+        return list(zip(names, kinds)), {name: (100, PAST) for name in names}
+
+    (entries_a, stats_a), (entries_b, stats_b) = listing(True), listing(False)
+    assert entries_a == entries_b
+    assert snapshot.listing_key(entries_a, [], stats_a) == snapshot.listing_key(entries_b, [], stats_b)
+    digests = {name: b"x" * 16 for name, _ in entries_a}
+    assert snapshot.content_id(entries_a, [], digests) == snapshot.content_id(entries_b, [], digests)

@@ -61,11 +61,16 @@ def _code_version() -> bytes:
     return digest.digest()
 
 
+# Keys hash marshal format 2: later formats share repeated objects depending on their
+# reference counts, so equal data could give different bytes from run to run.
+_KEY_FORMAT = 2
+
+
 def listing_key(entries: list[tuple[str, str]], problems: list[Problem], stats: dict[str, tuple[int, int]]) -> bytes:
     """A digest of the repo's listing: paths, kinds, sizes and mtimes, and what the walk reported."""
     infos = [stats.get(rel) for rel, _ in entries]
     listed = [(p.file, p.line, p.col, p.code, p.message) for p in problems]
-    return hashlib.blake2b(marshal.dumps((entries, infos, listed)), digest_size=_SUM).digest()
+    return hashlib.blake2b(marshal.dumps((entries, infos, listed), _KEY_FORMAT), digest_size=_SUM).digest()
 
 
 def content_id(entries: list[tuple[str, str]], problems: list[Problem], digests: dict[str, bytes]) -> bytes | None:
@@ -75,7 +80,7 @@ def content_id(entries: list[tuple[str, str]], problems: list[Problem], digests:
     if None in hashes:
         return None
     listed = [(p.file, p.line, p.col, p.code, p.message) for p in problems]
-    return hashlib.blake2b(marshal.dumps((entries, hashes, listed)), digest_size=_SUM).digest()
+    return hashlib.blake2b(marshal.dumps((entries, hashes, listed), _KEY_FORMAT), digest_size=_SUM).digest()
 
 
 def _checksum(payload: bytes) -> bytes:
