@@ -258,3 +258,19 @@ def test_keys_do_not_depend_on_how_equal_objects_are_shared() -> None:
     assert snapshot.listing_key(entries_a, [], stats_a) == snapshot.listing_key(entries_b, [], stats_b)
     digests = {name: b"x" * 16 for name, _ in entries_a}
     assert snapshot.content_id(entries_a, [], digests) == snapshot.content_id(entries_b, [], digests)
+
+
+def test_a_cache_sealed_under_another_key_is_never_read(acme: Path, monkeypatch) -> None:
+    """A repo can arrive with .skillcycle/cache/ committed (a hostile pull request). Here the
+    files change under a cache without their size or mtime changing, so the cache, if read,
+    vouches for the old content: exactly what a forged one would do."""
+    args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
+    monkeypatch.setattr(snapshot.cache, "_KEY", [b"a" * 32])  # the machine that made the cache
+    assert run(*args)[0] == 0
+    person = next((acme / "people").rglob("*.yaml"))
+    person.write_text(person.read_text().replace("role:", "rOle:", 1))  # same size
+    settle(acme)  # same mtime
+    assert run(*args)[0] == 0  # read under its own key, the cache vouches for the old bytes
+    monkeypatch.setattr(snapshot.cache, "_KEY", [b"b" * 32])  # this user's key
+    code, out = run(*args)
+    assert code == 1 and "[S001] unknown key 'rOle'" in out

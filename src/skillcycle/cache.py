@@ -9,9 +9,10 @@ a hit; a changed stat with the same hash (a `touch`, a checkout) is a hit too.
 
 It is sharded by folder (e.g. `checkins/2025-03`), so one edited file rewrites
 one shard. Every shard carries the code version (skillcycle, Python, and the
-source of the modules that decide what a file parses to) and a checksum of its
-payload: anything unexpected — another version, a torn or garbage file — reads
-as an empty shard and is rebuilt. Shards are written to a temporary file and
+source of the modules that decide what a file parses to) and a MAC of its
+payload under a key of this user's (`seal`): anything unexpected — another
+version, a torn or garbage file, a file not made here — reads as an empty
+shard and is rebuilt. Shards are written to a temporary file and
 renamed, so two processes at once never see half a shard; the last writer wins.
 
 Values, not models, are stored: re-validating plain values with pydantic-core
@@ -62,6 +63,46 @@ def _hash(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=_SUM).digest()
 
 
+def seal(payload: bytes) -> bytes | None:
+    """A MAC of `payload` under this user's cache key, or None when there is no key.
+
+    The cache folder is inside the repo, so a repo can arrive with one committed (a
+    hostile pull request): a plain checksum would let it forge parsed values or a
+    stored "valid" verdict. Only files sealed with a key that never leaves this
+    machine's user are trusted.
+    """
+    key = _secret()
+    return None if key is None else hashlib.blake2b(payload, digest_size=_SUM, key=key).digest()
+
+
+_KEY: list[bytes | None] = []
+
+
+def _secret() -> bytes | None:
+    """32 random bytes kept in the user's cache folder ($XDG_CACHE_HOME or ~/.cache), made on
+    first use, readable by the user alone; None (no caching) when it cannot be read or made."""
+    if not _KEY:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = Path(base) / "skillcycle" / "cache.key"
+        key = None
+        try:
+            key = path.read_bytes()
+        except OSError:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(os.urandom(32))
+                key = path.read_bytes()
+            except OSError:  # read-only home, or another process won the race and we cannot read
+                try:
+                    key = path.read_bytes()
+                except OSError:
+                    key = None
+        _KEY.append(key if key and len(key) == 32 else None)
+    return _KEY[0]
+
+
 class _Shard:
     """The cached entries of one folder: rel -> [size, mtime_ns, digest, value]."""
 
@@ -81,7 +122,7 @@ def _read_shard(path: Path, version: bytes) -> dict[str, list]:
     if data[:head] != _MAGIC or data[head:head + _SUM] != version:
         return {}
     checksum, payload = data[head + _SUM:head + 2 * _SUM], data[head + 2 * _SUM:]
-    if _hash(payload) != checksum:
+    if seal(payload) != checksum:
         return {}
     try:
         entries = marshal.loads(payload)
@@ -131,7 +172,9 @@ class Store:
 
     def _write(self, shard: _Shard) -> None:
         payload = marshal.dumps(shard.entries)
-        write_entry(self.folder, shard.path, _MAGIC + self.version + _hash(payload) + payload)
+        sealed = seal(payload)
+        if sealed is not None:
+            write_entry(self.folder, shard.path, _MAGIC + self.version + sealed + payload)
 
 
 def write_entry(folder: Path, path: Path, data: bytes) -> None:

@@ -21,8 +21,9 @@ listing is the same content without reading a file, and when only mtimes moved
 A file modified in the last two seconds is always hashed (cache.RACY_NS).
 Anything new, deleted or different is a miss: the run goes through the parse
 cache, where only changed bytes are parsed, and writes a new snapshot. Every
-file carries a checksum and is written atomically; anything unexpected reads
-as a miss.
+file is sealed with a key of this user's (cache.seal: a repo can arrive with a
+forged cache committed) and written atomically; anything unexpected reads as a
+miss and is never unpickled.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ import marshal
 import pickle
 import sys
 import time
-import zlib
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -83,12 +83,6 @@ def content_id(entries: list[tuple[str, str]], problems: list[Problem], digests:
     return hashlib.blake2b(marshal.dumps((entries, hashes, listed), _KEY_FORMAT), digest_size=_SUM).digest()
 
 
-def _checksum(payload: bytes) -> bytes:
-    """Catches torn and damaged files (the stamp is checked before); CRC-32 reads hundreds of
-    MiB in a fraction of the time a cryptographic hash takes."""
-    return zlib.crc32(payload).to_bytes(4, "big")
-
-
 class Snapshot:
     """The snapshot files of one repo."""
 
@@ -105,8 +99,8 @@ class Snapshot:
         head = len(_MAGIC) + len(self.version) + len(stamp)
         if data[:head] != _MAGIC + self.version + stamp:
             return None
-        checksum, payload = data[head:head + 4], data[head + 4:]
-        if _checksum(payload) != checksum:
+        checksum, payload = data[head:head + _SUM], data[head + _SUM:]
+        if cache.seal(payload) != checksum:  # torn, damaged, or not made by this user: never unpickled
             return None
         try:
             return loads(payload)
@@ -114,7 +108,10 @@ class Snapshot:
             return None
 
     def _write(self, name: str, stamp: bytes, payload: bytes) -> None:
-        data = _MAGIC + self.version + stamp + _checksum(payload) + payload
+        sealed = cache.seal(payload)
+        if sealed is None:
+            return
+        data = _MAGIC + self.version + stamp + sealed + payload
         try:
             cache.write_entry(self.folder, self.folder / name, data)
         except OSError:  # a read-only repo: no snapshot, same answers
