@@ -274,3 +274,25 @@ def test_a_cache_sealed_under_another_key_is_never_read(acme: Path, monkeypatch)
     monkeypatch.setattr(snapshot.cache, "_KEY", [b"b" * 32])  # this user's key
     code, out = run(*args)
     assert code == 1 and "[S001] unknown key 'rOle'" in out
+
+
+def test_processes_running_at_once_agree_and_leave_a_working_snapshot(acme: Path, monkeypatch) -> None:
+    """Four commands at once on a repo with no cache: each writes the snapshot (temporary
+    file, then rename; the last writer wins) and each prints what a run without cache prints."""
+    import subprocess
+    import sys
+
+    commands = [["validate"], ["gap", "--format", "json"], ["validate"], ["gap", "--format", "json"]]
+    expected = {c[0]: run(*c, "--repo", acme, "--as-of", "2026-11-20", cache=False) for c in commands}
+    env = {**os.environ, "GITHUB_ACTIONS": "", "SKILLCYCLE_NO_CACHE": ""}
+    children = [
+        subprocess.Popen([sys.executable, "-m", "skillcycle.cli", *c, "--repo", str(acme), "--as-of", "2026-11-20"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for c in commands
+    ]
+    for command, child in zip(commands, children):
+        out, err = child.communicate(timeout=300)
+        assert (child.returncode, out) == expected[command[0]], err
+    assert snapshot_files(acme) == SNAPSHOT_FILES
+    loads_fail(monkeypatch)
+    assert run("gap", "--format", "json", "--repo", acme, "--as-of", "2026-11-20") == expected["gap"]
