@@ -188,7 +188,7 @@ def write_entry(folder: Path, path: Path, data: bytes) -> None:
     replace_file(path, data)
 
 
-class _Reparse:
+class Reparse:
     """Parses a clean file again for its positions, once, when a check first needs one."""
 
     __slots__ = ("path", "doc")
@@ -197,14 +197,17 @@ class _Reparse:
         self.path = path
         self.doc: yamlstrict.Document | None = None
 
-    def positions(self, which: str) -> dict:
+    def document(self) -> yamlstrict.Document:
         if self.doc is None:
             try:
                 with open(self.path, "rb") as handle:
                     self.doc = yamlstrict.parse(handle.read())
             except OSError:  # gone since it was read: positions fall back to (1, 1)
                 self.doc = yamlstrict.Document()
-        return getattr(self.doc, which)
+        return self.doc
+
+    def positions(self, which: str) -> dict:
+        return getattr(self.document(), which)
 
 
 class _Positions(Mapping):
@@ -212,7 +215,7 @@ class _Positions(Mapping):
 
     __slots__ = ("reparse", "which")
 
-    def __init__(self, reparse: _Reparse, which: str) -> None:
+    def __init__(self, reparse: Reparse, which: str) -> None:
         self.reparse, self.which = reparse, which
 
     def __getitem__(self, path: tuple) -> tuple[int, int]:
@@ -234,7 +237,7 @@ def _clean_file(path: str, file: SourceFile, value: Any) -> SourceFile | None:
             file.model = model_cls.model_validate(value)
         except ValidationError:
             return None
-    reparse = _Reparse(path)
+    reparse = Reparse(path)
     kept = value if file.kind in RAW_KINDS else None
     file.doc = yamlstrict.Document(kept, _Positions(reparse, "values"), _Positions(reparse, "keys"))  # type: ignore[arg-type]
     return file

@@ -189,23 +189,23 @@ class GoalFact:
 
 
 GOAL_COLUMNS = [
-    "person", "cycle", "file", "item", "id", "kind", "skill", "target", "baseline", "weight", "start", "due", "dropped",
+    "person", "cycle", "file", "id", "kind", "skill", "target", "baseline", "weight", "start", "due", "dropped",
 ]
 
 
 def goal_table(repo: Repo) -> pd.DataFrame:
-    """One row per goal in file order; `start` defaults to the cycle's first day (SPEC §3),
-    `item` is the goal's index in its file; target/baseline are level codes, weight a
-    number, NaN when absent; dates are datetime64, NaT when absent."""
+    """One row per goal in file order; `start` defaults to the cycle's first day (SPEC §3);
+    target/baseline are level codes, weight a number, NaN when absent; dates are
+    datetime64, NaT when absent."""
     fy = repo.settings.fiscal_year_start
     intern = sys.intern
     rows = []
     for rel, goal_file in repo.goal_files:
         cycle_start = Quarter.parse(goal_file.cycle, fy).start
         person, cycle = intern(goal_file.person), intern(goal_file.cycle)
-        for item, goal in enumerate(goal_file.goals):
+        for goal in goal_file.goals:
             rows.append((
-                person, cycle, rel, item, goal.id, intern(goal.kind), goal.skill and intern(goal.skill),
+                person, cycle, rel, goal.id, intern(goal.kind), goal.skill and intern(goal.skill),
                 _code(goal.target), _code(goal.baseline), goal.weight, goal.start or cycle_start, goal.due, goal.dropped,
             ))
     frame = pd.DataFrame.from_records(rows, columns=GOAL_COLUMNS)

@@ -69,8 +69,7 @@ _KEY_FORMAT = 2
 def listing_key(entries: list[tuple[str, str]], problems: list[Problem], stats: dict[str, tuple[int, int]]) -> bytes:
     """A digest of the repo's listing: paths, kinds, sizes and mtimes, and what the walk reported."""
     infos = [stats.get(rel) for rel, _ in entries]
-    listed = [(p.file, p.line, p.col, p.code, p.message) for p in problems]
-    return hashlib.blake2b(marshal.dumps((entries, infos, listed), _KEY_FORMAT), digest_size=_SUM).digest()
+    return hashlib.blake2b(marshal.dumps((entries, infos, _plain(problems)), _KEY_FORMAT), digest_size=_SUM).digest()
 
 
 def content_id(entries: list[tuple[str, str]], problems: list[Problem], digests: dict[str, bytes]) -> bytes | None:
@@ -79,8 +78,7 @@ def content_id(entries: list[tuple[str, str]], problems: list[Problem], digests:
     hashes = [digests.get(rel) for rel, _ in entries]
     if None in hashes:
         return None
-    listed = [(p.file, p.line, p.col, p.code, p.message) for p in problems]
-    return hashlib.blake2b(marshal.dumps((entries, hashes, listed), _KEY_FORMAT), digest_size=_SUM).digest()
+    return hashlib.blake2b(marshal.dumps((entries, hashes, _plain(problems)), _KEY_FORMAT), digest_size=_SUM).digest()
 
 
 class Snapshot:
@@ -146,15 +144,16 @@ class Snapshot:
                         return None
                 except OSError:
                     return None
-        self.remember(entries, listed, stats, content, {rel: digest for rel, _, _, _, digest in files})
+        self.remember(entries, listed, stats, content, {rel: digest for rel, _, _, _, digest in files}, key)
         return content
 
     def remember(
         self, entries: list[tuple[str, str]], listed: list[Problem], stats: dict[str, tuple[int, int]], content: bytes,
-        digests: dict[str, bytes],
+        digests: dict[str, bytes], key: bytes | None = None,
     ) -> None:
-        """Record that the files as listed hold `content`. Files modified in the last moments
-        are recorded with no mtime, so the next run reads their bytes again."""
+        """Record that the files as listed (`key`: their listing_key, if known) hold `content`.
+        Files modified in the last moments are recorded with no mtime, so the next run reads
+        their bytes again."""
         racy = time.time_ns() - cache.RACY_NS
         files = []
         for rel, kind in entries:
@@ -162,7 +161,9 @@ class Snapshot:
             files.append((rel, kind, size, mtime if mtime < racy else -1, digests[rel]))
         self._write("listing.bin", content, marshal.dumps((files, _plain(listed))))
         settled = all(file[3] >= 0 for file in files)
-        self._write("head.bin", b"", marshal.dumps((listing_key(entries, listed, stats) if settled else b"", content)))
+        if settled and key is None:
+            key = listing_key(entries, listed, stats)
+        self._write("head.bin", b"", marshal.dumps((key if settled else b"", content)))
 
     # -- what is known about that content -------------------------------------------
 
@@ -192,15 +193,12 @@ def _plain(problems: list[Problem]) -> list[tuple]:
 
 def _disk_locator(root: Path) -> Callable[[str, tuple, bool], tuple[int, int]]:
     """Positions in files not parsed this run: each file parsed once, when first pointed into."""
-    docs: dict[str, yamlstrict.Document] = {}
+    files: dict[str, cache.Reparse] = {}
 
     def locate(rel: str, path: tuple, key: bool) -> tuple[int, int]:
-        if rel not in docs:
-            try:
-                docs[rel] = yamlstrict.parse((root / rel).read_bytes())
-            except OSError:
-                docs[rel] = yamlstrict.Document()
-        return docs[rel].at(path, key=key)
+        if rel not in files:
+            files[rel] = cache.Reparse(str(root / rel))
+        return files[rel].document().at(path, key=key)
 
     return locate
 
