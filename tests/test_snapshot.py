@@ -64,7 +64,7 @@ def run(*args: str, cache: bool = True) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
-SNAPSHOT_FILES = ["head.bin", "listing.bin", "repo.bin", "results.bin"]
+SNAPSHOT_FILES = ["base.bin", "head.bin", "index.bin", "listing.bin", "repo.bin", "results.bin"]
 
 
 def snapshot_files(root: Path) -> list[str]:

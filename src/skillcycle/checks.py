@@ -11,11 +11,16 @@ import re
 import unicodedata
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .loader import Loaded, SourceFile, did_you_mean
 from .problems import Problem
 from .schema import SLUG
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .index import RepoIndex
 
 Path = tuple[Any, ...]
 
@@ -44,40 +49,22 @@ def _items(source: SourceFile, list_key: str) -> Iterator[tuple[int, dict]]:
             yield index, entry
 
 
-def defined_ids(loaded: Loaded) -> tuple[dict[str, dict[str, tuple[SourceFile, Path]]], list[Problem]]:
-    """Every defined id per target kind, with where it is defined; duplicates are R006.
+def definitions(source: SourceFile) -> Iterator[tuple[str, str, Path]]:
+    """(target kind, id, path) of every id the file defines.
 
-    Read from the raw documents, so a file with a schema error still defines
+    Read from the raw document, so a file with a schema error still defines
     its ids and does not cascade into 'unknown id' findings elsewhere.
     """
-    ids: dict[str, dict[str, tuple[SourceFile, Path]]] = {kind: {} for kind in TARGET_KINDS}
-    problems: list[Problem] = []
-
-    def define(kind: str, ident: Any, source: SourceFile, path: Path) -> None:
-        if not isinstance(ident, str):
-            return
-        if ident in ids[kind]:
-            first, first_path = ids[kind][ident]
-            line = first.doc.at(first_path)[0]
-            problems.append(problem(source, path, "R006", f"{kind} id {ident!r} is already defined in {first.rel}:{line}"))
-        else:
-            ids[kind][ident] = (source, path)
-
-    for source in loaded.files:
-        if source.kind == "competencies":
-            for i, entry in _items(source, "skills"):
-                define("skill", entry.get("id"), source, ("skills", i, "id"))
-        elif source.kind == "learning":
-            for i, entry in _items(source, "resources"):
-                define("resource", entry.get("id"), source, ("resources", i, "id"))
-        elif source.kind == "roles":
-            define("role", source.stem, source, ())
-        elif source.kind == "people":
-            define("person", source.stem, source, ())
-        elif source.kind == "goals":
-            for i, entry in _items(source, "goals"):
-                define("goal", entry.get("id"), source, ("goals", i, "id"))
-    return ids, problems
+    list_of = {"competencies": ("skill", "skills"), "learning": ("resource", "resources"), "goals": ("goal", "goals")}
+    if source.kind == "roles":
+        yield "role", source.stem, ()
+    elif source.kind == "people":
+        yield "person", source.stem, ()
+    elif source.kind in list_of:
+        target, list_key = list_of[source.kind]
+        for i, entry in _items(source, list_key):
+            if isinstance(entry.get("id"), str):
+                yield target, entry["id"], (list_key, i, "id")
 
 
 # --- references --------------------------------------------------------------
@@ -141,27 +128,13 @@ def references(source: SourceFile) -> Iterator[tuple[str, Any, Path, bool]]:
             yield "resource", record.resource, ("records", i, "resource"), False
 
 
-def check_references(loaded: Loaded, ids: dict[str, dict]) -> list[Problem]:
-    problems = []
-    for source in loaded.files:
-        if source.model is None:
-            continue
-        for target, ident, path, is_key in references(source):
-            if ident not in ids[target]:
-                hint = did_you_mean(ident, ids[target])
-                problems.append(problem(source, path, TARGET_KINDS[target], f"unknown {target} {ident!r}{hint}", key=is_key))
-    return problems
-
-
 # --- rules within one file ---------------------------------------------------
 
-def check_file_names(loaded: Loaded) -> list[Problem]:
+def check_file_name(source: SourceFile) -> list[Problem]:
     """Role and person ids are file stems, so the stem must be a valid id too."""
-    return [
-        Problem(source.rel, 1, 1, "S006", f"file name {source.stem!r} is not a valid id: use a lowercase slug such as {_slugify(source.stem)!r}")
-        for source in loaded.files
-        if source.kind in ("roles", "people") and not SLUG.match(source.stem)
-    ]
+    if source.kind in ("roles", "people") and not SLUG.match(source.stem):
+        return [Problem(source.rel, 1, 1, "S006", f"file name {source.stem!r} is not a valid id: use a lowercase slug such as {_slugify(source.stem)!r}")]
+    return []
 
 
 def _slugify(text: str) -> str:
@@ -242,53 +215,105 @@ def _goal_rules(source: SourceFile) -> list[Problem]:
 
 # --- rules across files -------------------------------------------------------
 
-def check_manager_cycles(loaded: Loaded) -> list[Problem]:
-    people = {s.stem: s for s in loaded.files if s.kind == "people" and s.model is not None}
+SourceOf = Callable[[str], SourceFile]  # rel -> the file read with positions and model (read again if need be)
+
+
+def cross_file_problems(index: "RepoIndex", kinds: set[str], source_of: SourceOf) -> list[Problem]:
+    """Every check that spans files, over the index alone; `source_of` gives the file a
+    finding points into (for its position), or whose references must be listed again."""
+    problems = [
+        Problem(f"{kind}.yaml", 1, 1, "S002", f"{kind}.yaml is missing; every skills repo needs it")
+        for kind in REQUIRED_FILES if kind not in kinds
+    ]
+    first, duplicates = _first_definitions(index.defines, source_of)
+    problems += duplicates
+    problems += _unknown_references(index.refs, first, source_of)
+    problems += _manager_cycles(index.managers, source_of)
+    problems += _goal_files(index, source_of)
+    return problems
+
+
+REQUIRED_FILES = ("skillcycle", "competencies")
+
+
+def _first_definitions(defines: "pd.DataFrame", source_of: SourceOf) -> tuple[dict[str, dict[str, tuple[str, Path]]], list[Problem]]:
+    """Where each id of each kind is first defined; later definitions are R006."""
+    first: dict[str, dict[str, tuple[str, Path]]] = {kind: {} for kind in TARGET_KINDS}
+    problems = []
+    for rel, target, ident, path in zip(defines["file"], defines["target"], defines["id"], defines["path"]):
+        known = first[target]
+        if ident in known:
+            first_rel, first_path = known[ident]
+            line = source_of(first_rel).doc.at(first_path)[0]
+            problems.append(problem(source_of(rel), path, "R006", f"{target} id {ident!r} is already defined in {first_rel}:{line}"))
+        else:
+            known[ident] = (rel, path)
+    return first, problems
+
+
+def _unknown_references(refs: "pd.DataFrame", ids: dict[str, dict], source_of: SourceOf) -> list[Problem]:
+    """R001-R005, found over the whole table at once; only files holding an unknown id are read
+    again, to point at each one."""
+    import numpy as np
+
+    unknown = np.zeros(len(refs), dtype=bool)
+    for target, defined in ids.items():
+        unknown |= ((refs["target"] == target) & ~refs["id"].isin(defined.keys())).to_numpy()
+    problems = []
+    for rel in sorted(set(refs["file"][unknown])):
+        source = source_of(rel)
+        for target, ident, path, is_key in references(source):
+            if ident not in ids[target]:
+                hint = did_you_mean(ident, ids[target])
+                problems.append(problem(source, path, TARGET_KINDS[target], f"unknown {target} {ident!r}{hint}", key=is_key))
+    return problems
+
+
+def _manager_cycles(managers: "pd.DataFrame", source_of: SourceOf) -> list[Problem]:
+    manager_of = dict(zip(managers["person"], managers["manager"]))
+    file_of = dict(zip(managers["person"], managers["file"]))
     out: list[Problem] = []
     reported: set[str] = set()
-    for start in sorted(people):
+    for start in sorted(manager_of):
         chain: list[str] = []
         current: str | None = start
-        while current in people and current not in chain and current not in reported:
+        while current in manager_of and current not in chain and current not in reported:
             chain.append(current)
-            current = people[current].model.manager
+            current = manager_of[current]
         if current in chain:
             loop = chain[chain.index(current):]
             reported.update(loop)
             first = min(loop)
             order = loop[loop.index(first):] + loop[:loop.index(first)] + [first]
-            out.append(problem(people[first], ("manager",), "C001", "manager cycle: " + " → ".join(order)))
+            out.append(problem(source_of(file_of[first]), ("manager",), "C001", "manager cycle: " + " → ".join(order)))
         reported.update(chain)
     return out
 
 
-def check_goal_files(loaded: Loaded, ids: dict[str, dict]) -> list[Problem]:
+def _goal_files(index: "RepoIndex", source_of: SourceOf) -> list[Problem]:
+    """C011 (two goal files for one person and cycle), C003 (weights over 100), C012 (a check-in
+    noting someone else's goal)."""
     out = []
-    seen: dict[tuple[str, str], SourceFile] = {}
-    weights: dict[tuple[str, str], list[tuple[SourceFile, int]]] = defaultdict(list)
-    goal_owner = {}
-    for source in loaded.files:
-        if source.kind != "goals" or source.model is None:
-            continue
-        key = (source.model.person, source.model.cycle)
+    seen: dict[tuple[str, str], str] = {}
+    weights: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    files = index.goal_files
+    for rel, person, cycle, weight in zip(files["file"], files["person"], files["cycle"], files["weight"]):
+        key = (person, cycle)
         if key in seen:
-            out.append(problem(source, ("cycle",), "C011", f"{key[0]} already has a goals file for {key[1]}: {seen[key].rel}"))
+            out.append(problem(source_of(rel), ("cycle",), "C011", f"{person} already has a goals file for {cycle}: {seen[key]}"))
         else:
-            seen[key] = source
-        weights[key].append((source, sum(g.weight or 0 for g in source.model.goals)))
-        for goal in source.model.goals:
-            goal_owner[goal.id] = source.model.person
+            seen[key] = rel
+        weights[key].append((rel, weight))
     for (person, cycle), parts in weights.items():
         total = sum(weight for _, weight in parts)
         if total > 100:
-            source = parts[-1][0]
-            out.append(problem(source, ("goals",), "C003", f"goal weights of {person} in {cycle} add up to {total}, over 100", key=True))
-    for source in loaded.files:
-        if source.kind == "checkins" and source.model is not None:
-            for i, note in enumerate(source.model.goals):
-                owner = goal_owner.get(note.goal)
-                if owner is not None and owner != source.model.person:
-                    out.append(problem(source, ("goals", i, "goal"), "C012", f"goal {note.goal!r} belongs to {owner}, not {source.model.person}"))
+            out.append(problem(source_of(parts[-1][0]), ("goals",), "C003", f"goal weights of {person} in {cycle} add up to {total}, over 100", key=True))
+    goal_owner = dict(zip(index.goal_ids["goal"], index.goal_ids["person"]))
+    notes = index.notes
+    for rel, item, goal, person in zip(notes["file"], notes["item"], notes["goal"], notes["person"]):
+        owner = goal_owner.get(goal)
+        if owner is not None and owner != person:
+            out.append(problem(source_of(rel), ("goals", item, "goal"), "C012", f"goal {goal!r} belongs to {owner}, not {person}"))
     return out
 
 

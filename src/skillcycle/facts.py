@@ -101,6 +101,10 @@ def active_people(repo: Repo, day: date) -> list[str]:
 
 # --- ratings -----------------------------------------------------------------
 
+# Text columns are always pandas text, even when every cell is empty: a table spliced
+# from parts (snapshot.py) must come out exactly as one built whole.
+_TEXT = {column: "str" for column in ("person", "skill", "source", "assessor", "file")}
+
 RATING_COLUMNS = ["person", "skill", "level", "date", "source", "assessor", "priority", "seq", "file", "item", "dated"]
 
 
@@ -130,7 +134,7 @@ def ratings_frame(repo: Repo) -> pd.DataFrame:
         "date": np.array(day, dtype="datetime64[D]").astype("datetime64[s]"), "source": source, "assessor": assessor,
         "priority": np.array([SOURCE_PRIORITY[s] for s in source], dtype="int64"), "seq": np.arange(len(person), dtype="int64"),
         "file": rel_of, "item": np.array(item, dtype="int32"), "dated": np.array(dated, dtype=bool),
-    }, columns=RATING_COLUMNS)
+    }, columns=RATING_COLUMNS).astype(_TEXT)
 
 
 def _upto(ratings: pd.DataFrame, day: date) -> pd.DataFrame:
@@ -208,7 +212,7 @@ def goal_table(repo: Repo) -> pd.DataFrame:
                 person, cycle, rel, goal.id, intern(goal.kind), goal.skill and intern(goal.skill),
                 _code(goal.target), _code(goal.baseline), goal.weight, goal.start or cycle_start, goal.due, goal.dropped,
             ))
-    frame = pd.DataFrame.from_records(rows, columns=GOAL_COLUMNS)
+    frame = pd.DataFrame.from_records(rows, columns=GOAL_COLUMNS).astype({c: "str" for c in GOAL_COLUMNS[:6]})
     for column in ("target", "baseline", "weight"):
         frame[column] = frame[column].astype("float64")
     for column in ("start", "due", "dropped"):
@@ -257,20 +261,21 @@ def checkin_table(repo: Repo) -> pd.DataFrame:
     )
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
     frame["substantive"] = frame["substantive"].astype(bool)
-    return frame
+    return frame.astype({"person": "str", "file": "str"})
 
 
 def review_table(repo: Repo) -> pd.DataFrame:
-    """One row per performance rating in read order: person, period, rating, root_cause, skill."""
+    """One row per performance rating in read order: person, period, rating, root_cause, skill, file."""
     intern = sys.intern
-    return pd.DataFrame.from_records(
+    frame = pd.DataFrame.from_records(
         [
-            (intern(r.person), batch.period, float(r.rating), r.root_cause, r.skill)
-            for _, batch in repo.reviews
+            (intern(r.person), batch.period, float(r.rating), r.root_cause, r.skill, rel)
+            for rel, batch in repo.reviews
             for r in batch.ratings
         ],
-        columns=["person", "period", "rating", "root_cause", "skill"],
+        columns=["person", "period", "rating", "root_cause", "skill", "file"],
     )
+    return frame.astype({"person": "str", "period": "str", "rating": "float64", "root_cause": "str", "skill": "str", "file": "str"})
 
 
 def iter_learning_goals(facts: list[GoalFact]) -> Iterator[GoalFact]:

@@ -63,7 +63,8 @@ class SourceFile:
 class Loaded:
     root: Path
     files: list[SourceFile] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the walk's and every file's findings
+    listed: list[Problem] = field(default_factory=list)  # the walk's alone (symlinks and the like)
 
     def of_kind(self, kind: str) -> list[SourceFile]:
         return [f for f in self.files if f.kind == kind]
@@ -300,7 +301,7 @@ def load(
 
     source = root if isinstance(root, FileSource) else DirectorySource(root, overlay or {})
     entries, problems = listing or source.entries()
-    loaded = Loaded(source.root, problems=list(problems))
+    loaded = Loaded(source.root, problems=list(problems), listed=list(problems))
     loaded.files = read_all(source, entries, progress, use_cache, digests)
     for file in loaded.files:
         loaded.problems.extend(problems_of(file))

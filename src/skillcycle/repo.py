@@ -33,7 +33,7 @@ from .schema import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .loader import Loaded
+    from .loader import Loaded, SourceFile
 
 
 PER_FILE = ("assessments", "goal_files", "checkins", "reviews", "completions")
@@ -94,7 +94,7 @@ class Repo:
             getattr(self, table)
         light = copy.copy(self)
         for name in PER_FILE:
-            del light.__dict__[name]
+            light.__dict__.pop(name, None)
         return light
 
     def __getattr__(self, name: str):
@@ -132,27 +132,69 @@ class Repo:
         return sorted(found)
 
 
+# Repo list -> the file kind it holds, for the lists of (path, model).
+_LISTS = {
+    "assessments": "assessments", "goal_files": "goals", "checkins": "checkins", "reviews": "reviews",
+    "openings": "openings", "completions": "completions",
+}
+
+
+def _by_kind(files: "list[SourceFile]") -> dict[str, list["SourceFile"]]:
+    by_kind: dict[str, list] = {}
+    for source in files:
+        by_kind.setdefault(source.kind, []).append(source)
+    return by_kind
+
+
+def _named(files: "list[SourceFile]") -> dict:
+    """Roles or people by id: the file stem (SPEC §3), which an explicit `id` must equal."""
+    return dict(sorted((f.stem, f.model.model_copy(update={"id": f.stem})) for f in files))
+
+
 def build_repo(loaded: "Loaded") -> Repo:
     """Assemble a Repo from a load with no errors; ids of roles and people come from file stems."""
-    by_kind: dict[str, list] = {}
-    for source in loaded.files:
-        by_kind.setdefault(source.kind, []).append(source)
-    settings = by_kind["skillcycle"][0].model
+    by_kind = _by_kind(loaded.files)
     competencies = by_kind.get("competencies", [])
     learning = by_kind.get("learning", [])
     return Repo(
         root=loaded.root,
-        settings=settings,
+        settings=by_kind["skillcycle"][0].model,
         skills={s.id: s for f in competencies for s in f.model.skills},
         resources={r.id: r for f in learning for r in f.model.resources},
-        roles=dict(sorted((f.stem, f.model.model_copy(update={"id": f.stem})) for f in by_kind.get("roles", []))),
-        people=dict(sorted((f.stem, f.model.model_copy(update={"id": f.stem})) for f in by_kind.get("people", []))),
-        assessments=[(f.rel, f.model) for f in by_kind.get("assessments", [])],
-        goal_files=[(f.rel, f.model) for f in by_kind.get("goals", [])],
-        checkins=[(f.rel, f.model) for f in by_kind.get("checkins", [])],
-        reviews=[(f.rel, f.model) for f in by_kind.get("reviews", [])],
-        openings=[(f.rel, f.model) for f in by_kind.get("openings", [])],
-        completions=[(f.rel, f.model) for f in by_kind.get("completions", [])],
+        roles=_named(by_kind.get("roles", [])),
+        people=_named(by_kind.get("people", [])),
+        **{name: [(f.rel, f.model) for f in by_kind.get(kind, [])] for name, kind in _LISTS.items()},
         file_count=len(loaded.files),
         person_files={f.stem: f.rel for f in by_kind.get("people", [])},
     )
+
+
+# Files of these kinds shape the whole repo (settings, skills, resources, the role ladder):
+# after a change to one, patch_repo cannot stand in for reading the repo again.
+WHOLE_KINDS = frozenset({"skillcycle", "competencies", "learning", "roles"})
+
+
+def patch_repo(base: Repo, removed: set[str], added: "list[SourceFile]", file_count: int) -> Repo:
+    """What build_repo would give once the files in `removed` are gone and the valid files
+    `added` (none of WHOLE_KINDS) are in: `base`'s tables with those files' rows spliced in
+    or out, its people and openings likewise. The per-file lists are read again on first use."""
+    import numpy as np
+
+    from .index import splice
+
+    by_kind = _by_kind(added)
+    part = Repo(base.root, base.settings, base.skills, **{
+        name: [(f.rel, f.model) for f in by_kind.get(kind, [])] for name, kind in _LISTS.items()
+    })
+    patched = base.tables_only()
+    for table in TABLES:
+        patched.__dict__[table] = splice(getattr(base, table), removed, getattr(part, table))
+    patched.ratings["seq"] = np.arange(len(patched.ratings), dtype="int64")
+    gone = {pid for pid, rel in base.person_files.items() if rel in removed}
+    people = {pid: p for pid, p in base.people.items() if pid not in gone} | _named(by_kind.get("people", []))
+    patched.people = dict(sorted(people.items()))
+    files = {pid: rel for pid, rel in base.person_files.items() if pid not in gone}
+    patched.person_files = files | {f.stem: f.rel for f in by_kind.get("people", [])}
+    patched.openings = sorted([(rel, o) for rel, o in base.openings if rel not in removed] + part.openings, key=lambda item: item[0])
+    patched.file_count = file_count
+    return patched

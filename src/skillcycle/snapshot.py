@@ -37,10 +37,16 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from . import __version__, cache, yamlstrict
+from typing import TYPE_CHECKING
+
+from . import __version__, cache, loader
 from .loader import DirectorySource, load
 from .problems import Problem
-from .validate import Validation, revalidate, validate_loaded
+from .repo import WHOLE_KINDS, patch_repo
+from .validate import Validation, revalidate, static_problems, validate_loaded
+
+if TYPE_CHECKING:
+    from .index import RepoIndex
 
 _MAGIC = b"skillcycle snapshot\n"
 _SUM = 16
@@ -133,19 +139,37 @@ class Snapshot:
         files, known_listed = known
         if [(rel, kind) for rel, kind, *_ in files] != entries or known_listed != _plain(listed):
             return None
-        racy = time.time_ns() - cache.RACY_NS
-        for rel, _, size, mtime, digest in files:
-            info = stats.get(rel)
-            if info is None or info[0] != size:
-                return None
-            if info[1] != mtime or info[1] >= racy:
-                try:
-                    if cache._hash((self.root / rel).read_bytes()) != digest:
-                        return None
-                except OSError:
-                    return None
-        self.remember(entries, listed, stats, content, {rel: digest for rel, _, _, _, digest in files}, key)
+        digests, changed = self.changes(entries, stats, files)
+        if changed:
+            return None
+        self.remember(entries, listed, stats, content, digests, key)
         return content
+
+    def changes(
+        self, entries: list[tuple[str, str]], stats: dict[str, tuple[int, int]], files: list[tuple],
+    ) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+        """Which entries differ from `files` (a stored listing): the digests of those that do
+        not, and the entries that are new or changed. Only files whose stat moved (or that are
+        too recent to trust it) are read."""
+        known = {rel: (size, mtime, digest) for rel, _, size, mtime, digest in files}
+        racy = time.time_ns() - cache.RACY_NS
+        digests: dict[str, bytes] = {}
+        changed = []
+        for rel, kind in entries:
+            info, was = stats.get(rel), known.get(rel)
+            if info is None or was is None or info[0] != was[0]:
+                changed.append((rel, kind))
+                continue
+            if info[1] != was[1] or info[1] >= racy:
+                try:
+                    same = cache._hash((self.root / rel).read_bytes()) == was[2]
+                except OSError:
+                    same = False
+                if not same:
+                    changed.append((rel, kind))
+                    continue
+            digests[rel] = was[2]
+        return digests, changed
 
     def remember(
         self, entries: list[tuple[str, str]], listed: list[Problem], stats: dict[str, tuple[int, int]], content: bytes,
@@ -154,11 +178,7 @@ class Snapshot:
         """Record that the files as listed (`key`: their listing_key, if known) hold `content`.
         Files modified in the last moments are recorded with no mtime, so the next run reads
         their bytes again."""
-        racy = time.time_ns() - cache.RACY_NS
-        files = []
-        for rel, kind in entries:
-            size, mtime = stats[rel]
-            files.append((rel, kind, size, mtime if mtime < racy else -1, digests[rel]))
+        files = _listing(entries, stats, digests)
         self._write("listing.bin", content, marshal.dumps((files, _plain(listed))))
         settled = all(file[3] >= 0 for file in files)
         if settled and key is None:
@@ -180,11 +200,43 @@ class Snapshot:
 
     def repo(self, content: bytes):
         found = self._read("repo.bin", content)
-        return found if isinstance(found, tuple) and len(found) == 2 else None
+        if not (isinstance(found, tuple) and len(found) == 2):
+            return None
+        found[0].root = self.root  # the repo may have been moved or copied, cache and all, since
+        return found
 
     def save_repo(self, content: bytes, validation: Validation) -> None:
         payload = pickle.dumps((validation.repo.tables_only(), validation.static), pickle.HIGHEST_PROTOCOL)
         self._write("repo.bin", content, payload)
+
+    # -- the last valid content: what a run after a few changes starts from ---------------
+
+    def save_base(self, content: bytes, index: "RepoIndex", files: list[tuple]) -> None:
+        """Make `content` (valid; its repo.bin written) the base: its index and listing, kept
+        until the next valid content, however many invalid states come between."""
+        self._write("index.bin", content, pickle.dumps((index, files), pickle.HIGHEST_PROTOCOL))
+        self._write("base.bin", b"", marshal.dumps(content))
+
+    def base(self) -> tuple | None:
+        """(repo, static problems, index, listing) of the last valid content, or None."""
+        content = self._read("base.bin", b"", marshal.loads)
+        if not isinstance(content, bytes):
+            return None
+        stored, indexed = self.repo(content), self._read("index.bin", content)
+        if stored is None or not (isinstance(indexed, tuple) and len(indexed) == 2):
+            return None
+        return (*stored, *indexed)
+
+
+def _listing(entries: list[tuple[str, str]], stats: dict[str, tuple[int, int]], digests: dict[str, bytes]) -> list[tuple]:
+    """(rel, kind, size, mtime, digest) per file; a file modified in the last moments gets no
+    mtime (-1), so that the next run reads its bytes again."""
+    racy = time.time_ns() - cache.RACY_NS
+    files = []
+    for rel, kind in entries:
+        size, mtime = stats[rel]
+        files.append((rel, kind, size, mtime if mtime < racy else -1, digests[rel]))
+    return files
 
 
 def _plain(problems: list[Problem]) -> list[tuple]:
@@ -206,7 +258,8 @@ def _disk_locator(root: Path) -> Callable[[str, tuple, bool], tuple[int, int]]:
 def validate_warm(
     root: Path, as_of: date, today: date, progress: Callable[[int, int], None] | None = None, need_repo: bool = True,
 ) -> Validation:
-    """validate_loaded's answer for the repo at root, from the snapshot when the content is unchanged.
+    """validate_loaded's answer for the repo at root, from the snapshot when the content is unchanged,
+    from the last valid content and the files changed since when there are few, else from every file.
 
     With `need_repo` False a hit may come back with `repo` None although the repo
     is valid: enough for `validate`, which reports only problems and counts.
@@ -228,13 +281,48 @@ def validate_warm(
             snapshot.save_result(content, results, as_of, today, validation)
         return validation
     digests: dict[str, bytes] = {}
-    validation = validate_loaded(
-        load(source, progress, use_cache=True, listing=(entries, listed), digests=digests), as_of, today,
-    )
+    validation = _from_base(snapshot, source, entries, listed, as_of, today, progress, digests)
+    if validation is None:
+        loaded = load(source, progress, use_cache=True, listing=(entries, listed), digests=digests)
+        validation = validate_loaded(loaded, as_of, today)
     content = content_id(entries, listed, digests)
     if content is not None and all(rel in source.stats for rel, _ in entries):
         snapshot.remember(entries, listed, source.stats, content, digests)
         if validation.repo is not None:
             snapshot.save_repo(content, validation)
+            snapshot.save_base(content, validation.index, _listing(entries, source.stats, digests))
         snapshot.save_result(content, {}, as_of, today, validation)
     return validation
+
+
+def _from_base(
+    snapshot: Snapshot, source: DirectorySource, entries: list[tuple[str, str]], listed: list[Problem],
+    as_of: date, today: date, progress: Callable[[int, int], None] | None, digests: dict[str, bytes],
+) -> Validation | None:
+    """The validation of the files as they are, from the last valid content: only the files
+    changed since are read; their rows replace theirs in its index and tables, and every
+    check runs again on those. None (read everything) when there is no base, when a file
+    that shapes the whole repo changed (repo.WHOLE_KINDS), or when most files did."""
+    base = snapshot.base()
+    if base is None:
+        return None
+    repo, _, index, files = base
+    unchanged, changed = snapshot.changes(entries, source.stats, files)
+    removed = {rel for rel, _ in changed} | ({rel for rel, *_ in files} - {rel for rel, _ in entries})
+    if len(removed) > len(entries) // 2 or any(loader.kind_of(rel) in WHOLE_KINDS for rel in removed):
+        return None
+    from .index import build_index
+
+    part = load(source, progress, listing=(changed, []), digests=digests)
+    digests.update(unchanged)
+    parsed = {file.rel: file for file in part.files}
+
+    def source_of(rel: str) -> loader.SourceFile:
+        if rel not in parsed:  # an unchanged file a finding points into
+            parsed[rel] = loader.read_source(source, rel, loader.kind_of(rel))
+        return parsed[rel]
+
+    index = index.replace(removed, build_index(part.files))
+    static = static_problems(index, {kind for _, kind in entries}, listed, source_of)
+    repo = patch_repo(repo, removed, [file for file in part.files if file.model is not None], len(entries))
+    return revalidate(repo, static, as_of, today, lambda rel, path, key: source_of(rel).doc.at(path, key=key), index)

@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import checks
 from .loader import Loaded, load
 from .problems import Problem, has_errors, sort_problems
 from .repo import Repo, build_repo
 
-REQUIRED_FILES = ("skillcycle", "competencies")
+if TYPE_CHECKING:
+    from .index import RepoIndex
 
 
 @dataclass
@@ -22,34 +23,25 @@ class Validation:
     problems: list[Problem]
     repo: Repo | None  # None when there are errors: nothing may be computed from it
     static: list[Problem]  # the problems that depend on neither as-of nor today: what a snapshot keeps
+    index: "RepoIndex | None" = None  # what the static checks read (a full load's; not kept in results)
 
     @property
     def ok(self) -> bool:
         return not has_errors(self.problems)
 
 
-def static_problems(loaded: Loaded) -> list[Problem]:
-    """Every check whose answer depends on the files alone."""
-    problems = list(loaded.problems)
-    present = {source.kind for source in loaded.files}
-    for kind in REQUIRED_FILES:
-        if kind not in present:
-            problems.append(Problem(f"{kind}.yaml", 1, 1, "S002", f"{kind}.yaml is missing; every skills repo needs it"))
-    ids, duplicate_problems = checks.defined_ids(loaded)
-    problems += duplicate_problems
-    problems += checks.check_file_names(loaded)
-    problems += checks.check_references(loaded, ids)
-    for source in loaded.files:
-        if source.model is not None:
-            problems += checks.check_file_rules(source)
-    problems += checks.check_manager_cycles(loaded)
-    problems += checks.check_goal_files(loaded, ids)
-    return problems
+def static_problems(index: "RepoIndex", kinds: set[str], listed: list[Problem], source_of: checks.SourceOf) -> list[Problem]:
+    """Every check whose answer depends on the files alone: what the walk found, each file's
+    own findings, and the checks across files."""
+    return listed + index.own + checks.cross_file_problems(index, kinds, source_of)
 
 
 def validate_loaded(loaded: Loaded, as_of: date, today: date) -> Validation:
-    static = static_problems(loaded)
+    from .index import build_index
+
     files = {source.rel: source for source in loaded.files}
+    index = build_index(loaded.files)
+    static = static_problems(index, {source.kind for source in loaded.files}, loaded.listed, files.__getitem__)
 
     def locate(rel: str, path: tuple, key: bool) -> tuple[int, int]:
         return files[rel].doc.at(path, key=key)
@@ -59,7 +51,7 @@ def validate_loaded(loaded: Loaded, as_of: date, today: date) -> Validation:
     if not has_errors(problems):
         repo = build_repo(loaded)
         problems += checks.check_development(repo, as_of, locate)
-    return Validation(_counts(len(loaded.files), repo), sort_problems(problems), repo, static)
+    return Validation(_counts(len(loaded.files), repo), sort_problems(problems), repo, static, index)
 
 
 def _counts(files: int, repo: Repo | None) -> dict[str, int]:
@@ -68,16 +60,22 @@ def _counts(files: int, repo: Repo | None) -> dict[str, int]:
     return {"files": files, "people": len(repo.people), "skills": len(repo.skills), "roles": len(repo.roles)}
 
 
-def revalidate(repo: Repo, static: list[Problem], as_of: date, today: date, locate: checks.Locate) -> Validation:
-    """A valid repo's validation on another as-of or today, from its tables and its static problems
-    alone: what validate_loaded would answer for the same files."""
+def revalidate(
+    repo: Repo, static: list[Problem], as_of: date, today: date, locate: checks.Locate, index: "RepoIndex | None" = None,
+) -> Validation:
+    """The validation on another as-of or today, from the repo's tables and its static problems
+    alone: what validate_loaded would answer for the same files. With errors among `static`
+    (the tables then hold the valid files' rows) only C009 is added and no repo comes back."""
     import numpy as np
 
     ratings = repo.ratings
     late = ratings[ratings["date"] > np.datetime64(today, "s")]
     rows = zip(late["file"].tolist(), late["item"].tolist(), late["dated"].tolist(), late["date"].dt.date.tolist())
-    problems = static + checks.check_future_ratings(rows, today, locate) + checks.check_development(repo, as_of, locate)
-    return Validation(_counts(repo.file_count, repo), sort_problems(problems), repo, static)
+    problems = static + checks.check_future_ratings(rows, today, locate)
+    if has_errors(static):
+        return Validation(_counts(repo.file_count, None), sort_problems(problems), None, static, index)
+    problems += checks.check_development(repo, as_of, locate)
+    return Validation(_counts(repo.file_count, repo), sort_problems(problems), repo, static, index)
 
 
 def validate_path(

@@ -1,0 +1,105 @@
+"""What each file contributes to the checks that span files, kept as tables.
+
+The cross-file checks (checks.cross_file_problems) read only this index, never
+the loaded files, so a run can build it from every file (a full load) or take
+the last valid run's index, drop the rows of the files that changed since and
+add theirs again (snapshot.py): the checks then see the same rows either way.
+
+Every table has a `file` column (repo-relative path) and holds its rows in
+SPEC §4 read order: files by path, entries in file order. That order decides
+which of two definitions of an id comes first, so `replace` keeps it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from . import checks
+from .loader import SourceFile, problems_of
+from .problems import Problem
+
+_COLUMNS = {
+    "defines": ("file", "target", "id", "path"),  # every file, read leniently: (kind, id, path in the file)
+    "refs": ("file", "target", "id"),  # ids a valid file points at
+    "managers": ("file", "person", "manager"),  # valid people files
+    "goal_files": ("file", "person", "cycle", "weight"),  # valid goal files; weight = the file's sum
+    "goal_ids": ("file", "goal", "person"),  # goals of valid goal files
+    "notes": ("file", "item", "goal", "person"),  # goal notes of valid check-ins
+}
+
+
+@dataclass
+class RepoIndex:
+    own: list[Problem]  # findings about one file alone: reading, schema, file name, rules within the file
+    defines: pd.DataFrame
+    refs: pd.DataFrame
+    managers: pd.DataFrame
+    goal_files: pd.DataFrame
+    goal_ids: pd.DataFrame
+    notes: pd.DataFrame
+
+    def replace(self, removed: set[str], other: "RepoIndex") -> "RepoIndex":
+        """This index without the rows of the files in `removed`, plus `other`'s rows, in read order."""
+        tables = {name: splice(getattr(self, name), removed, getattr(other, name)) for name in _COLUMNS}
+        own = [p for p in self.own if p.file not in removed] + other.own
+        return RepoIndex(own, **tables)
+
+
+def build_index(files: Iterable[SourceFile]) -> RepoIndex:
+    """The index of `files` (sorted by path), column by column: at 10k people the refs alone are millions of rows."""
+    own: list[Problem] = []
+    columns: dict[str, dict[str, list]] = {name: {c: [] for c in cols} for name, cols in _COLUMNS.items()}
+    defines, refs = columns["defines"], columns["refs"]
+    for source in files:
+        rel = source.rel
+        own += problems_of(source)
+        own += checks.check_file_name(source)
+        for target, ident, path in checks.definitions(source):
+            _add(defines, rel, target=target, id=ident, path=path)
+        if source.model is None:
+            continue
+        own += checks.check_file_rules(source)
+        before = len(refs["id"])
+        for target, ident, _, _ in checks.references(source):
+            refs["target"].append(target)
+            refs["id"].append(ident)
+        refs["file"].extend([rel] * (len(refs["id"]) - before))
+        model = source.model
+        if source.kind == "people":
+            _add(columns["managers"], rel, person=source.stem, manager=model.manager)
+        elif source.kind == "goals":
+            _add(columns["goal_files"], rel, person=model.person, cycle=model.cycle, weight=sum(g.weight or 0 for g in model.goals))
+            for goal in model.goals:
+                _add(columns["goal_ids"], rel, goal=goal.id, person=model.person)
+        elif source.kind == "checkins":
+            for item, note in enumerate(model.goals):
+                _add(columns["notes"], rel, item=item, goal=note.goal, person=model.person)
+    tables = {name: pd.DataFrame(cols, columns=list(_COLUMNS[name]), dtype=object) for name, cols in columns.items()}
+    return RepoIndex(own, **tables)
+
+
+def _add(table: dict[str, list], rel: str, **row) -> None:
+    table["file"].append(rel)
+    for column, value in row.items():
+        table[column].append(value)
+
+
+def splice(table: pd.DataFrame, removed: set[str], rows: pd.DataFrame) -> pd.DataFrame:
+    """`table` without the rows of the files in `removed`, with `rows` put in read order.
+
+    Both hold their rows grouped by file and files in path order, so each new
+    file's rows go in one piece where its path sorts; the index is renumbered.
+    """
+    kept = table[~table["file"].isin(removed)] if removed else table
+    if rows.empty:
+        return kept.reset_index(drop=True)
+    where = np.searchsorted(kept["file"].to_numpy(dtype=object), rows["file"].to_numpy(dtype=object))
+    # A new row sorts just before the kept row it was placed at: keys 2*where vs 2*i + 1.
+    keys = np.concatenate([np.arange(len(kept)) * 2 + 1, where * 2])
+    order = np.argsort(keys, kind="stable")
+    joined = pd.concat([kept, rows.astype(kept.dtypes.to_dict())], ignore_index=True)
+    return joined.take(order).reset_index(drop=True)
