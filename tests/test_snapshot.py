@@ -296,3 +296,27 @@ def test_processes_running_at_once_agree_and_leave_a_working_snapshot(acme: Path
     assert snapshot_files(acme) == SNAPSHOT_FILES
     loads_fail(monkeypatch)
     assert run("gap", "--format", "json", "--repo", acme, "--as-of", "2026-11-20") == expected["gap"]
+
+
+def test_positions_found_once_are_reused_while_the_bytes_are_the_same(tmp_path: Path, monkeypatch) -> None:
+    root = copy(FIXTURES / "tiny", tmp_path)
+    batch = root / "assessments" / "2026q3.yaml"
+    batch.write_text(FUTURE_RATING)
+    settle(root)
+    as_of = date(2026, 8, 1)
+
+    def agree(today: date) -> list[tuple]:
+        found = problems(snapshot.validate_warm(root, as_of, today))
+        assert found == problems(validate_loaded(load(root), as_of, today))
+        return found
+
+    agree(date(2026, 5, 1))  # a full read: positions from the loaded files
+    found = agree(date(2026, 5, 2))  # from the tables: the files pointed into are parsed again
+    assert [line for rel, line, _, code, _ in found if (rel, code) == ("assessments/2026q3.yaml", "C009")] == [1, 5]
+    with monkeypatch.context() as patched:
+        patched.setattr(snapshot, "_disk_locator", lambda root: lambda *a: pytest.fail("parsed a file again"))
+        agree(date(2026, 5, 3))
+    batch.write_text("# a comment moves every line\n" + FUTURE_RATING)  # new bytes: what was learnt no longer applies
+    settle(root, PAST + 60)
+    found = agree(date(2026, 5, 4))
+    assert [line for rel, line, _, code, _ in found if (rel, code) == ("assessments/2026q3.yaml", "C009")] == [2, 6]

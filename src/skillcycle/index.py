@@ -12,6 +12,7 @@ which of two definitions of an id comes first, so `replace` keeps it.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -24,7 +25,7 @@ from .problems import Problem
 
 _COLUMNS = {
     "defines": ("file", "target", "id", "path"),  # every file, read leniently: (kind, id, path in the file)
-    "refs": ("file", "target", "id"),  # ids a valid file points at
+    "refs": ("file", "target", "id"),  # the distinct ids a valid file points at
     "managers": ("file", "person", "manager"),  # valid people files
     "goal_files": ("file", "person", "cycle", "weight"),  # valid goal files; weight = the file's sum
     "goal_ids": ("file", "goal", "person"),  # goals of valid goal files
@@ -51,6 +52,7 @@ class RepoIndex:
 
 def build_index(files: Iterable[SourceFile]) -> RepoIndex:
     """The index of `files` (sorted by path), column by column: at 10k people the refs alone are millions of rows."""
+    intern = sys.intern
     own: list[Problem] = []
     columns: dict[str, dict[str, list]] = {name: {c: [] for c in cols} for name, cols in _COLUMNS.items()}
     defines, refs = columns["defines"], columns["refs"]
@@ -63,11 +65,13 @@ def build_index(files: Iterable[SourceFile]) -> RepoIndex:
         if source.model is None:
             continue
         own += checks.check_file_rules(source)
-        before = len(refs["id"])
-        for target, ident, _, _ in checks.references(source):
+        # Each distinct id once per file (an assessment batch names each person once per skill),
+        # interned: the table is kept in the snapshot, and pickle then writes each id once.
+        pointed = {(target, intern(ident)) for target, ident, _, _ in checks.references(source)}
+        for target, ident in sorted(pointed):
             refs["target"].append(target)
             refs["id"].append(ident)
-        refs["file"].extend([rel] * (len(refs["id"]) - before))
+        refs["file"].extend([rel] * len(pointed))
         model = source.model
         if source.kind == "people":
             _add(columns["managers"], rel, person=source.stem, manager=model.manager)

@@ -28,6 +28,7 @@ miss and is never unpickled.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import pickle
@@ -35,11 +36,9 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from typing import TYPE_CHECKING
-
-from . import __version__, cache, loader
+from . import __version__, cache, checks, loader
 from .loader import DirectorySource, load
 from .problems import Problem
 from .repo import WHOLE_KINDS, patch_repo
@@ -209,6 +208,11 @@ class Snapshot:
         payload = pickle.dumps((validation.repo.tables_only(), validation.static), pickle.HIGHEST_PROTOCOL)
         self._write("repo.bin", content, payload)
 
+    def digests(self, content: bytes) -> dict[str, bytes]:
+        """The hash of each file's bytes as last recorded for `content`."""
+        known = self._read("listing.bin", content, marshal.loads)
+        return {rel: digest for rel, _, _, _, digest in known[0]} if isinstance(known, tuple) else {}
+
     # -- the last valid content: what a run after a few changes starts from ---------------
 
     def save_base(self, content: bytes, index: "RepoIndex", files: list[tuple]) -> None:
@@ -255,6 +259,41 @@ def _disk_locator(root: Path) -> Callable[[str, tuple, bool], tuple[int, int]]:
     return locate
 
 
+class Positions:
+    """A locator that remembers: where findings pointed in earlier runs (`positions.bin`), by
+    the hash of the file's bytes, in front of `locate`.
+
+    Pointing at a finding means parsing its file again, and a dated check on a new as-of or
+    day can point into hundreds of batches: at 10k people that is most of a run. A position
+    depends on the file's bytes alone, so any later run with the same bytes can reuse it.
+    """
+
+    def __init__(self, snapshot: Snapshot, digest_of: Callable[[str], bytes | None], locate: checks.Locate) -> None:
+        self.snapshot, self.digest_of, self.locate = snapshot, digest_of, locate
+        self.known: dict | None = None  # read on first use: most runs point at nothing
+        self.added = False
+
+    def __call__(self, rel: str, path: tuple, key: bool) -> tuple[int, int]:
+        if self.known is None:
+            found = self.snapshot._read("positions.bin", b"", marshal.loads)
+            self.known = found if isinstance(found, dict) else {}
+        digest = self.digest_of(rel)
+        at = self.known.get(digest, {}).get((path, key))
+        if at is None:
+            at = self.locate(rel, path, key)
+            if digest is not None:
+                self.known.setdefault(digest, {})[(path, key)] = at
+                self.added = True
+        return at
+
+    def save(self, live: Iterable[bytes]) -> None:
+        """Write what was learnt, keeping only the files in `live` (the repo's hashes now)."""
+        if self.added:
+            live = set(live)
+            kept = {digest: found for digest, found in self.known.items() if digest in live}
+            self.snapshot._write("positions.bin", b"", marshal.dumps(kept))
+
+
 def validate_warm(
     root: Path, as_of: date, today: date, progress: Callable[[int, int], None] | None = None, need_repo: bool = True,
 ) -> Validation:
@@ -275,11 +314,13 @@ def validate_warm(
     stored = snapshot.repo(content) if content else None
     if stored is not None:
         repo, static = stored
-        validation = known or revalidate(repo, static, as_of, today, _disk_locator(root))
-        validation = Validation(validation.counts, validation.problems, repo, static)
         if known is None:
-            snapshot.save_result(content, results, as_of, today, validation)
-        return validation
+            digests = functools.cache(lambda: snapshot.digests(content))
+            locate = Positions(snapshot, lambda rel: digests().get(rel), _disk_locator(root))
+            known = revalidate(repo, static, as_of, today, locate)
+            snapshot.save_result(content, results, as_of, today, known)
+            locate.save(digests().values() if locate.added else ())
+        return Validation(known.counts, known.problems, repo, static)
     digests: dict[str, bytes] = {}
     validation = _from_base(snapshot, source, entries, listed, as_of, today, progress, digests)
     if validation is None:
@@ -325,4 +366,7 @@ def _from_base(
     index = index.replace(removed, build_index(part.files))
     static = static_problems(index, {kind for _, kind in entries}, listed, source_of)
     repo = patch_repo(repo, removed, [file for file in part.files if file.model is not None], len(entries))
-    return revalidate(repo, static, as_of, today, lambda rel, path, key: source_of(rel).doc.at(path, key=key), index)
+    locate = Positions(snapshot, digests.get, lambda rel, path, key: source_of(rel).doc.at(path, key=key))
+    validation = revalidate(repo, static, as_of, today, locate, index)
+    locate.save(digests.values())
+    return validation
