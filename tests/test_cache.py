@@ -151,3 +151,26 @@ def test_parallel_parsing_gives_the_same_files_in_order(monkeypatch, tmp_path: P
     monkeypatch.setattr(cache, "_CHUNK", 7)
     assert summary(loader.load(repo)) == summary(sequential)
     assert summary(loader.load(repo, use_cache=True)) == summary(sequential)
+
+
+def test_shards_are_let_go_as_their_folders_are_read_and_keep_every_listed_file(tiny: Path, parses: list[str], monkeypatch) -> None:
+    """Entries come sorted by path, so a folder's shard is written and forgotten as soon as its
+    files are read (memory); the top folder's files are not together ('competencies.yaml' <
+    'completions/' < 'learning.yaml'), and must keep their entries all the same."""
+    loader.load(tiny, use_cache=True)
+    held: list[int] = []
+    release = cache.Store.release
+
+    def counting(self, folder):
+        held.append(len(self.shards))
+        release(self, folder)
+
+    monkeypatch.setattr(cache.Store, "release", counting)
+    (tiny / "people" / "lin.yaml").unlink()
+    parses.clear()
+    loader.load(tiny, use_cache=True)
+    assert parses == [] and max(held) <= 2
+    monkeypatch.undo()
+    shards = [cache._read_shard(path, cache._code_version()) for path in (tiny / ".skillcycle" / "cache").glob("*.bin")]
+    cached = sorted(rel for shard in shards for rel in shard)
+    assert cached == sorted(str(p.relative_to(tiny)) for p in tiny.rglob("*.yaml") if ".skillcycle" not in p.parts)

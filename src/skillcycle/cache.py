@@ -109,7 +109,6 @@ class _Shard:
     def __init__(self, path: Path, version: bytes) -> None:
         self.path = path
         self.entries: dict[str, list] = _read_shard(path, version)
-        self.seen: set[str] = set()
         self.dirty = False
 
 
@@ -132,15 +131,19 @@ def _read_shard(path: Path, version: bytes) -> dict[str, list]:
 
 
 class Store:
-    """The parse cache of one repo; `writable` is False when its folder cannot be created."""
+    """The parse cache of one repo. Shards are read when a file of theirs is first looked up
+    and let go (written first if they changed) with `release`, so that a cold run at 10k
+    people does not hold every file's value twice, once in its model and once here."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, listed: set[str]) -> None:
         self.folder = root / CACHE_DIR
         self.version = _code_version()
+        self.listed = listed  # every file of the repo now: entries of others are dropped
         self.shards: dict[str, _Shard] = {}
+        self.writable = True  # False once a write failed: a read-only repo runs without a cache
 
     def shard(self, rel: str) -> _Shard:
-        folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        folder = shard_of(rel)
         shard = self.shards.get(folder)
         if shard is None:
             name = hashlib.blake2b(folder.encode(), digest_size=8).hexdigest() + ".bin"
@@ -148,33 +151,43 @@ class Store:
         return shard
 
     def get(self, rel: str) -> list | None:
-        shard = self.shard(rel)
-        shard.seen.add(rel)
-        return shard.entries.get(rel)
+        return self.shard(rel).entries.get(rel)
 
     def put(self, rel: str, entry: list) -> None:
         shard = self.shard(rel)
         shard.entries[rel] = entry
         shard.dirty = True
 
+    def release(self, folder: str) -> None:
+        """Write the shard of `folder` if it changed or lost files, and forget it."""
+        shard = self.shards.pop(folder, None)
+        if shard is None or not self.writable:
+            return
+        stale = [rel for rel in shard.entries if rel not in self.listed]
+        if not (shard.dirty or stale):
+            return
+        for rel in stale:
+            del shard.entries[rel]
+        try:
+            self._write(shard)
+        except OSError:
+            self.writable = False
+
     def save(self) -> None:
-        """Write the shards that changed (or lost files); silently nothing if the repo is read-only."""
-        for shard in self.shards.values():
-            stale = shard.entries.keys() - shard.seen
-            if not (shard.dirty or stale):
-                continue
-            for rel in stale:
-                del shard.entries[rel]
-            try:
-                self._write(shard)
-            except OSError:
-                return
+        """Release every shard still held; silently nothing if the repo is read-only."""
+        for folder in list(self.shards):
+            self.release(folder)
 
     def _write(self, shard: _Shard) -> None:
         payload = marshal.dumps(shard.entries)
         sealed = seal(payload)
         if sealed is not None:
             write_entry(self.folder, shard.path, _MAGIC + self.version + sealed + payload)
+
+
+def shard_of(rel: str) -> str:
+    """The shard a file's entry lives in: its folder."""
+    return rel.rsplit("/", 1)[0] if "/" in rel else ""
 
 
 def write_entry(folder: Path, path: Path, data: bytes) -> None:
@@ -298,16 +311,25 @@ def _read_all(
     total = len(entries)
     files: list[SourceFile | None] = [None] * total
     on_disk = isinstance(source, DirectorySource)
-    store = Store(source.root) if use_cache and on_disk else None
+    store = Store(source.root, {rel for rel, _ in entries}) if use_cache and on_disk else None
     stats = source.stats if on_disk else {}  # type: ignore[attr-defined]
     todo: list[tuple[int, loader.Stat | None, list | None]] = []  # (index, stat, cached entry)
     root = os.fspath(source.root)  # str paths: pathlib costs more than the stat on a warm run
+    # Entries come sorted by path, so a folder's files come together: its shard is let go as
+    # soon as none of them is left to parse (see Store).
+    pending: dict[str, int] = {}  # shard -> files of it still to parse
+    current = None
     for i, (rel, kind) in enumerate(entries):
         if not on_disk or rel in source.overlay:  # type: ignore[attr-defined]
             files[i] = loader.read_source(source, rel, kind)
             continue
         info = entry = None
         if store is not None:
+            folder = shard_of(rel)
+            if folder != current:
+                if current is not None and not pending.get(current):
+                    store.release(current)
+                current = folder
             info = stats.get(rel)
             entry = store.get(rel) if info is not None else None
             if entry is not None and (entry[0], entry[1]) == info:
@@ -315,7 +337,10 @@ def _read_all(
                 if files[i] is not None:
                     digests[rel] = entry[2]
                     continue
+            pending[folder] = pending.get(folder, 0) + 1
         todo.append((i, info, entry))
+    if store is not None and current is not None and not pending.get(current):
+        store.release(current)
     if progress:
         progress(total - len(todo), total)
 
@@ -338,6 +363,11 @@ def _read_all(
             # Written just now, the file may change again within the same mtime tick: such an
             # entry is stored with no mtime, so the next run compares its bytes (git's "racy" rule).
             store.put(rel, [size, mtime if mtime < racy else -1, digest, value])
+        if store is not None:
+            folder = shard_of(rel)
+            pending[folder] -= 1
+            if not pending[folder]:
+                store.release(folder)
         files[i] = file
     if store is not None:
         store.save()
