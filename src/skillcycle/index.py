@@ -97,6 +97,7 @@ def splice(table: pd.DataFrame, removed: set[str], rows: pd.DataFrame) -> pd.Dat
 
     Both hold their rows grouped by file and files in path order, so each new
     file's rows go in one piece where its path sorts; the index is renumbered.
+    `rows` must come from files in `removed` or new ones, never from a kept file.
     """
     kept = table[~table["file"].isin(removed)] if removed else table
     if rows.empty:

@@ -19,11 +19,21 @@ seen with, and `listing.bin` each file's size, mtime and hash: an unchanged
 listing is the same content without reading a file, and when only mtimes moved
 (a `touch`, a checkout, a cache restored in CI) only those files are hashed.
 A file modified in the last two seconds is always hashed (cache.RACY_NS).
-Anything new, deleted or different is a miss: the run goes through the parse
-cache, where only changed bytes are parsed, and writes a new snapshot. Every
-file is sealed with a key of this user's (cache.seal: a repo can arrive with a
-forged cache committed) and written atomically; anything unexpected reads as a
-miss and is never unpickled.
+
+Anything new, deleted or different is a miss. The run then starts from the
+*base*, the last content with no errors (`base.bin` names it; `index.bin` holds
+its index of what each file defines and points at, and its listing): only the
+files that differ from it are read, their rows replace theirs in the index and
+the tables, and every check runs again (`_from_base`). A change to a file that
+shapes the whole repo (repo.WHOLE_KINDS), or to most files, reads every file
+through the parse cache instead. Either way a new snapshot is written.
+
+`positions.bin` keeps the line and column findings pointed at in files not
+parsed by the run that reported them, by the hash of the file's bytes.
+
+Every file is sealed with a key of this user's (cache.seal: a repo can arrive
+with a forged cache committed) and written atomically; anything unexpected
+reads as a miss and is never unpickled.
 """
 
 from __future__ import annotations
