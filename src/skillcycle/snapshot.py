@@ -103,6 +103,8 @@ class Snapshot:
         self.root = root
         self.folder = root / cache.CACHE_DIR
         self.version = _code_version()
+        self.key: bytes | None = None  # this run's listing key, once identify() computed it
+        self._compared: dict[bytes, tuple] = {}  # content id -> changes() against its listing
 
     def _read(self, name: str, stamp: bytes, loads: Callable[[bytes], object] = pickle.loads) -> object | None:
         try:
@@ -135,7 +137,7 @@ class Snapshot:
     def identify(self, entries: list[tuple[str, str]], listed: list[Problem], stats: dict[str, tuple[int, int]]) -> bytes | None:
         """The content id of the files as listed, if the last run saw the same paths and
         bytes; None otherwise (new, deleted or changed files, or no snapshot yet)."""
-        key = listing_key(entries, listed, stats)
+        key = self.key = listing_key(entries, listed, stats)
         head = self._read("head.bin", b"", marshal.loads)
         if not (isinstance(head, tuple) and len(head) == 2):
             return None
@@ -148,18 +150,25 @@ class Snapshot:
         files, known_listed = known
         if [(rel, kind) for rel, kind, *_ in files] != entries or known_listed != _plain(listed):
             return None
-        digests, changed = self.changes(entries, stats, files)
+        digests, changed = self.changes(entries, stats, content, files)
         if changed:
             return None
         self.remember(entries, listed, stats, content, digests, key)
         return content
 
     def changes(
+        self, entries: list[tuple[str, str]], stats: dict[str, tuple[int, int]], content: bytes, files: list[tuple],
+    ) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+        """Which entries differ from `files`, the listing stored for `content`: the digests of
+        those that do not, and the entries that are new or changed. Only files whose stat moved
+        (or that are too recent to trust it) are read, once per run and content."""
+        if content not in self._compared:
+            self._compared[content] = self._changes(entries, stats, files)
+        return self._compared[content]
+
+    def _changes(
         self, entries: list[tuple[str, str]], stats: dict[str, tuple[int, int]], files: list[tuple],
     ) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
-        """Which entries differ from `files` (a stored listing): the digests of those that do
-        not, and the entries that are new or changed. Only files whose stat moved (or that are
-        too recent to trust it) are read."""
         known = {rel: (size, mtime, digest) for rel, _, size, mtime, digest in files}
         racy = time.time_ns() - cache.RACY_NS
         digests: dict[str, bytes] = {}
@@ -191,7 +200,7 @@ class Snapshot:
         self._write("listing.bin", content, marshal.dumps((files, _plain(listed))))
         settled = all(file[3] >= 0 for file in files)
         if settled and key is None:
-            key = listing_key(entries, listed, stats)
+            key = self.key or listing_key(entries, listed, stats)
         self._write("head.bin", b"", marshal.dumps((key if settled else b"", content)))
 
     # -- what is known about that content -------------------------------------------
@@ -232,14 +241,14 @@ class Snapshot:
         self._write("base.bin", b"", marshal.dumps(content))
 
     def base(self) -> tuple | None:
-        """(repo, static problems, index, listing) of the last valid content, or None."""
+        """(content id, repo, static problems, index, listing) of the last valid content, or None."""
         content = self._read("base.bin", b"", marshal.loads)
         if not isinstance(content, bytes):
             return None
         stored, indexed = self.repo(content), self._read("index.bin", content)
         if stored is None or not (isinstance(indexed, tuple) and len(indexed) == 2):
             return None
-        return (*stored, *indexed)
+        return (content, *stored, *indexed)
 
 
 def _listing(entries: list[tuple[str, str]], stats: dict[str, tuple[int, int]], digests: dict[str, bytes]) -> list[tuple]:
@@ -357,8 +366,8 @@ def _from_base(
     base = snapshot.base()
     if base is None:
         return None
-    repo, _, index, files = base
-    unchanged, changed = snapshot.changes(entries, source.stats, files)
+    content, repo, _, index, files = base
+    unchanged, changed = snapshot.changes(entries, source.stats, content, files)
     removed = {rel for rel, _ in changed} | ({rel for rel, *_ in files} - {rel for rel, _ in entries})
     if len(removed) > len(entries) // 2 or any(loader.kind_of(rel) in WHOLE_KINDS for rel in removed):
         return None
