@@ -60,7 +60,7 @@ def check(root: Path, reads: Reads, expect_reads: list[int] | None):
         for table in TABLES:
             pd.testing.assert_frame_equal(getattr(warm.repo, table), getattr(full.repo, table), check_exact=True)
         assert warm.repo.people == full.repo.people and warm.repo.person_files == full.repo.person_files
-        assert warm.repo.openings == full.repo.openings
+        assert warm.repo.openings == full.repo.openings and warm.repo.completion_files == full.repo.completion_files
     counts = reads.take()
     total = full.counts["files"]
     assert counts == ([total] if expect_reads is None else expect_reads), counts

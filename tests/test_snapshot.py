@@ -320,3 +320,28 @@ def test_positions_found_once_are_reused_while_the_bytes_are_the_same(tmp_path: 
     settle(root, PAST + 60)
     found = agree(date(2026, 5, 4))
     assert [line for rel, line, _, code, _ in found if (rel, code) == ("assessments/2026q3.yaml", "C009")] == [2, 6]
+
+
+def test_packets_from_a_narrowed_snapshot_repo_equal_packets_from_every_file(acme: Path) -> None:
+    """review-packet reads only the check-ins and goal files of the people it is for."""
+    from skillcycle.packet import build_packet
+    from skillcycle.render.packet import render_packet, template_dirs
+
+    day = date(2026, 11, 20)
+    full = validate_loaded(load(acme), day, day).repo
+    snapshot.validate_warm(acme, day, day)
+    light = snapshot.validate_warm(acme, day, day).repo
+    assert "checkins" not in light.__dict__  # tables only: what a warm run hands a command
+    dirs = template_dirs(acme, None)
+
+    def page(repo, person: str) -> str:
+        return render_packet(build_packet(repo, person, day), "md", dirs)
+
+    for person in full.people:
+        narrow = light.narrowed({person})
+        assert page(narrow, person) == page(full, person), person
+    team = set(full.reports_of("priya"))
+    narrow = light.narrowed(team)
+    checkins = {rel for rel, c in full.checkins if c.person in team}
+    assert {rel for rel, _ in narrow.checkins} == checkins and len(checkins) > len(team)
+    assert all(page(narrow, person) == page(full, person) for person in team)

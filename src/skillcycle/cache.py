@@ -135,10 +135,10 @@ class Store:
     and let go (written first if they changed) with `release`, so that a cold run at 10k
     people does not hold every file's value twice, once in its model and once here."""
 
-    def __init__(self, root: Path, listed: set[str]) -> None:
+    def __init__(self, root: Path, listed: set[str] | None) -> None:
         self.folder = root / CACHE_DIR
         self.version = _code_version()
-        self.listed = listed  # every file of the repo now: entries of others are dropped
+        self.listed = listed  # every file of the repo now: entries of others are dropped (None: keep them)
         self.shards: dict[str, _Shard] = {}
         self.writable = True  # False once a write failed: a read-only repo runs without a cache
 
@@ -163,7 +163,7 @@ class Store:
         shard = self.shards.pop(folder, None)
         if shard is None or not self.writable:
             return
-        stale = [rel for rel in shard.entries if rel not in self.listed]
+        stale = [rel for rel in shard.entries if rel not in self.listed] if self.listed is not None else []
         if not (shard.dirty or stale):
             return
         for rel in stale:
@@ -281,7 +281,7 @@ def _parse_chunk(root: Path, items: list[tuple[str, str, bytes | None]]) -> list
 
 def read_all(
     source: FileSource, entries: list[tuple[str, str]], progress: Callable[[int, int], None] | None = None,
-    use_cache: bool = False, digests: dict[str, bytes] | None = None,
+    use_cache: bool = False, digests: dict[str, bytes] | None = None, whole: bool = True,
 ) -> list[SourceFile]:
     """Every entry of `source` read, parsed and validated, in the order of `entries`.
 
@@ -289,6 +289,7 @@ def read_all(
     when `use_cache`, and parsed in worker processes when many are left.
     `digests`, when given, receives the hash of every such file's bytes (known
     from the cache or computed while reading), for the snapshot's content id.
+    `whole` says `entries` are all the repo's files: the cache then drops entries of others.
     """
     # Loading allocates millions of small acyclic objects; the cyclic GC would walk the
     # growing heap again and again for nothing (about a fifth of a cold load's CPU). They
@@ -297,7 +298,7 @@ def read_all(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _read_all(source, entries, progress, use_cache, {} if digests is None else digests)
+        return _read_all(source, entries, progress, use_cache, {} if digests is None else digests, whole)
     finally:
         gc.freeze()
         if collecting:
@@ -306,12 +307,12 @@ def read_all(
 
 def _read_all(
     source: FileSource, entries: list[tuple[str, str]], progress: Callable[[int, int], None] | None, use_cache: bool,
-    digests: dict[str, bytes],
+    digests: dict[str, bytes], whole: bool,
 ) -> list[SourceFile]:
     total = len(entries)
     files: list[SourceFile | None] = [None] * total
     on_disk = isinstance(source, DirectorySource)
-    store = Store(source.root, {rel for rel, _ in entries}) if use_cache and on_disk else None
+    store = Store(source.root, {rel for rel, _ in entries} if whole else None) if use_cache and on_disk else None
     stats = source.stats if on_disk else {}  # type: ignore[attr-defined]
     todo: list[tuple[int, loader.Stat | None, list | None]] = []  # (index, stat, cached entry)
     root = os.fspath(source.root)  # str paths: pathlib costs more than the stat on a warm run

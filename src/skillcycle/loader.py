@@ -286,7 +286,7 @@ def kind_of(rel: str) -> str | None:
 def load(
     root: Path | FileSource, progress: Callable[[int, int], None] | None = None, overlay: dict[str, bytes] | None = None,
     use_cache: bool = False, listing: tuple[list[tuple[str, str]], list[Problem]] | None = None,
-    digests: dict[str, bytes] | None = None,
+    digests: dict[str, bytes] | None = None, only: list[str] | None = None,
 ) -> Loaded:
     """Read and schema-check every file of the repo (no cross-file checks yet).
 
@@ -296,13 +296,23 @@ def load(
     `use_cache` reads unchanged files from the parse cache in <root>/.skillcycle/.
     `listing` is what `root.entries()` just returned, when the caller already listed it;
     `digests` receives the hash of each file's bytes (see cache.read_all).
+    `only` reads just these files of a folder (sorted paths), without listing the rest.
     """
     from .cache import read_all  # cache builds on this module
 
     source = root if isinstance(root, FileSource) else DirectorySource(root, overlay or {})
+    if only is not None:
+        listing = ([(rel, kind_of(rel)) for rel in only], [])
+        for rel in only:  # the stats the parse cache compares, as a walk would have taken them
+            try:
+                info = os.lstat(os.path.join(source.root, rel))
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                source.stats[rel] = (info.st_size, info.st_mtime_ns)  # type: ignore[attr-defined]
     entries, problems = listing or source.entries()
     loaded = Loaded(source.root, problems=list(problems), listed=list(problems))
-    loaded.files = read_all(source, entries, progress, use_cache, digests)
+    loaded.files = read_all(source, entries, progress, use_cache, digests, whole=only is None)
     for file in loaded.files:
         loaded.problems.extend(problems_of(file))
     return loaded

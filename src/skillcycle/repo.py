@@ -58,6 +58,7 @@ class Repo:
     completions: list[tuple[str, CompletionBatch]] = field(default_factory=list)
     file_count: int = 0
     person_files: dict[str, str] = field(default_factory=dict)  # person id -> repo-relative path
+    completion_files: list[str] = field(default_factory=list)  # kept when the batches are not
 
     @cached_property
     def ratings(self) -> "pd.DataFrame":
@@ -108,6 +109,32 @@ class Repo:
         for other in PER_FILE:
             self.__dict__.setdefault(other, full.__dict__[other])
         return self.__dict__[name]
+
+    def narrowed(self, people: set[str]) -> "Repo":
+        """This repo as the review packets of `people` read it, without reading every file.
+
+        A tables-only repo (from the snapshot) gets, instead of all of them, the
+        check-ins and goal files of these people (found in its tables) and every
+        review and completion batch, read through the parse cache; its goals table
+        keeps their goals alone, in the same order as those files. Nothing but
+        their packets may be computed from it. A repo holding its lists is returned as is.
+        """
+        if "checkins" in self.__dict__:
+            return self
+        from .loader import load
+
+        goals = self.goals[self.goals["person"].isin(people)].reset_index(drop=True)
+        checkins = self.checkin_table
+        wanted = (
+            set(checkins.loc[checkins["person"].isin(people), "file"]) | set(goals["file"])
+            | set(self.review_table["file"]) | set(self.completion_files)
+        )
+        by_kind = _by_kind([f for f in load(self.root, use_cache=True, only=sorted(wanted)).files if f.model is not None])
+        narrow = copy.copy(self)
+        narrow.__dict__["goals"] = goals
+        for name in ("checkins", "goal_files", "reviews", "completions"):
+            narrow.__dict__[name] = [(f.rel, f.model) for f in by_kind.get(_LISTS[name], [])]
+        return narrow
 
     def reports_of(self, manager: str) -> list[str]:
         """Direct reports, sorted by id."""
@@ -166,6 +193,7 @@ def build_repo(loaded: "Loaded") -> Repo:
         **{name: [(f.rel, f.model) for f in by_kind.get(kind, [])] for name, kind in _LISTS.items()},
         file_count=len(loaded.files),
         person_files={f.stem: f.rel for f in by_kind.get("people", [])},
+        completion_files=[f.rel for f in by_kind.get("completions", [])],
     )
 
 
@@ -196,5 +224,6 @@ def patch_repo(base: Repo, removed: set[str], added: "list[SourceFile]", file_co
     files = {pid: rel for pid, rel in base.person_files.items() if pid not in gone}
     patched.person_files = files | {f.stem: f.rel for f in by_kind.get("people", [])}
     patched.openings = sorted([(rel, o) for rel, o in base.openings if rel not in removed] + part.openings, key=lambda item: item[0])
+    patched.completion_files = sorted([rel for rel in base.completion_files if rel not in removed] + [rel for rel, _ in part.completions])
     patched.file_count = file_count
     return patched

@@ -52,6 +52,7 @@ def review_packet(
 
     if person is not None:
         _known(skills, person)
+        skills = skills.narrowed({person})
         content = render_packet(build_packet(skills, person, day), fmt, dirs)
         if output is None:
             emit(content, None)
@@ -67,6 +68,7 @@ def review_packet(
         return
     files: dict[Path, str] = {}
     entries = []
+    skills = skills.narrowed(set(reports))
     for pid in reports:
         packet = build_packet(skills, pid, day)
         path = _inside(out_dir, pid, fmt)
