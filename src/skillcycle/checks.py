@@ -1,8 +1,11 @@
-"""Cross-file checks of SPEC §8: references, duplicates and consistency.
+"""The checks of SPEC §8 beyond the schema: rules within one file, and references,
+duplicates and consistency across files.
 
-Each check reads the loaded files (models and positions) and returns
-Problems; none of them raises on odd data, because schema errors have
-already been reported and files with errors carry no model.
+Rules within a file read its model and positions; the checks across files read
+only the index of what each file defines and points at (index.py), and open a
+file (`source_of`) just to point at a finding in it. None of them raises on odd
+data: schema errors have already been reported, and files with errors carry no
+model.
 """
 
 from __future__ import annotations
@@ -216,6 +219,7 @@ def _goal_rules(source: SourceFile) -> list[Problem]:
 # --- rules across files -------------------------------------------------------
 
 SourceOf = Callable[[str], SourceFile]  # rel -> the file read with positions and model (read again if need be)
+REQUIRED_FILES = ("skillcycle", "competencies")
 
 
 def cross_file_problems(index: "RepoIndex", kinds: set[str], source_of: SourceOf) -> list[Problem]:
@@ -231,9 +235,6 @@ def cross_file_problems(index: "RepoIndex", kinds: set[str], source_of: SourceOf
     problems += _manager_cycles(index.managers, source_of)
     problems += _goal_files(index, source_of)
     return problems
-
-
-REQUIRED_FILES = ("skillcycle", "competencies")
 
 
 def _first_definitions(defines: "pd.DataFrame", source_of: SourceOf) -> tuple[dict[str, dict[str, tuple[str, Path]]], list[Problem]]:
