@@ -242,6 +242,13 @@ def _active(people: pd.DataFrame, day: date) -> pd.Series:
     return (people["started"].isna() | (people["started"] <= ts)) & (people["left"].isna() | (people["left"] >= ts))
 
 
+def _member(values, allowed) -> np.ndarray:
+    """`values.isin(allowed)` through a hash table of Python strings: on Arrow text pandas
+    makes a scalar per allowed value in Python (0.47 -> 0.15 s for 400k values against
+    100k; a fifth of a metrics run at 10k people)."""
+    return pd.Index(np.asarray(values, dtype=object), dtype=object).isin(np.asarray(list(allowed), dtype=object))
+
+
 def _level_of(levels: pd.Series, persons: pd.Series, skills: pd.Series) -> pd.Series:
     """level(P, S, D) for each row, unassessed = 0."""
     index = pd.MultiIndex.from_arrays([persons, skills])
@@ -278,7 +285,7 @@ def quarter_metrics(org: _Org, quarter: Quarter) -> QuarterMetrics:
 
     # Learning goals active during Q (SPEC §7), of people active on end.
     g = org.goals
-    g = g[g["person"].isin(active.index)]
+    g = g[_member(g["person"], active.index)]
     in_q = (g["start"] <= t_cut) & ~(g["achieved"] < t_start) & ~(g["dropped"] < t_start)
     goals_q = g[in_q]
     with_goal = set(goals_q["person"])
@@ -310,7 +317,7 @@ def quarter_metrics(org: _Org, quarter: Quarter) -> QuarterMetrics:
 
     # 3. internal mobility: openings filled during Q (hired people count whether active or not).
     filled = org.openings[(org.openings["filled"] >= t_start) & (org.openings["filled"] <= t_cut)]
-    internal = filled[filled["hired"].isin(people.index)]
+    internal = filled[_member(filled["hired"], people.index)]
     prepared = _prepared(org, internal)
     mobility = {"value": _share(prepared, len(filled)), "n": len(filled)}
     fill = {"value": _share(len(internal), len(filled)), "n": len(filled)}
@@ -322,7 +329,7 @@ def quarter_metrics(org: _Org, quarter: Quarter) -> QuarterMetrics:
     whole_q = active[_active(active, start)].index  # active on start and on end: the whole quarter
     months = [(y, m) for y, m in quarter.months() if date(y, m, 1) <= cutoff]
     talks = org.checkins[(org.checkins["date"] >= t_start) & (org.checkins["date"] <= t_cut)]
-    talks = talks[talks["person"].isin(whole_q)]
+    talks = talks[_member(talks["person"], whole_q)]
     month_count = (talks["date"].dt.year * 12 + talks["date"].dt.month).groupby(talks["person"]).nunique()
     talked_every_month = set(month_count[month_count >= len(months)].index)
     conversation = {"value": _share(len(talked_every_month), len(whole_q)), "n": len(whole_q)}
@@ -343,7 +350,7 @@ def quarter_metrics(org: _Org, quarter: Quarter) -> QuarterMetrics:
     ]
 
     # 9. root causes of period Q rated `skill`, counted by skill; small counts suppressed.
-    causes = org.reviews[(org.reviews["period"] == quarter.label) & org.reviews["person"].isin(active.index)]
+    causes = org.reviews[(org.reviews["period"] == quarter.label) & _member(org.reviews["person"], active.index)]
     counts = causes[causes["root_cause"] == "skill"].groupby("skill").size()
     shown = sorted(((s, int(c)) for s, c in counts.items() if c >= minimum), key=lambda sc: (-sc[1], sc[0]))
     hidden = sorted(s for s, c in counts.items() if c < minimum)  # by skill only: their order would leak counts
@@ -362,9 +369,9 @@ def _managers(active, with_goal, whole_q, talked, achieved, internal, people) ->
     """SPEC §7.1 item 7: one row per manager with direct reports active on end, by manager id."""
     reports = pd.DataFrame({
         "manager": active["manager"],
-        "goal": active.index.isin(list(with_goal)),
-        "whole": active.index.isin(list(whole_q)),
-        "talked": active.index.isin(list(talked)) & active.index.isin(list(whole_q)),
+        "goal": _member(active.index, with_goal),
+        "whole": _member(active.index, whole_q),
+        "talked": _member(active.index, talked) & _member(active.index, whole_q),
     }).dropna(subset=["manager"])
     counts = reports.groupby("manager", sort=True)[["goal", "whole", "talked"]].sum()
     counts["reports"] = reports.groupby("manager", sort=True).size()
@@ -406,8 +413,8 @@ def _performance_lift(org, quarter, active, goals_q, achieved, pre, post, minimu
     both = now.index.intersection(then.index).intersection(active.index).sort_values()
     delta = (now.reindex(both) - then.reindex(both)).rename("delta")
     rated = pd.DataFrame({"delta": delta, "family": org.people["family"].reindex(both)})
-    rated["c"] = rated.index.isin(set(achieved["person"]))
-    rated["n"] = ~rated.index.isin(set(goals_q["person"]))
+    rated["c"] = _member(rated.index, achieved["person"])
+    rated["n"] = ~_member(rated.index, goals_q["person"])
 
     families, weighted, weight = [], 0.0, 0
     for fam, grp in rated.groupby("family", sort=True):
