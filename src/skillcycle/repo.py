@@ -83,7 +83,7 @@ class Repo:
 
     @cached_property
     def review_table(self) -> "pd.DataFrame":
-        """Every performance rating as (person, period, rating, root_cause, skill), in read order."""
+        """Every performance rating as (person, period, rating, root_cause, skill, file), in read order."""
         from .facts import review_table
 
         return review_table(self)

@@ -373,7 +373,7 @@ def _from_base(
         return None
     from .index import build_index
 
-    part = load(source, progress, listing=(changed, []), digests=digests)
+    part = load(source, progress, digests=digests, only=[rel for rel, _ in changed])
     digests.update(unchanged)
     parsed = {file.rel: file for file in part.files}
 

@@ -34,8 +34,7 @@ class GapFormat(str, Enum):
 
 
 def _horizon(value: int) -> int:
-    from ..gaps import HORIZONS, GapQuery, GapQueryError, check_query, gap_report
-    from ..render import gap as render
+    from ..gaps import HORIZONS
     if value not in HORIZONS:
         raise typer.BadParameter(f"{value} is not 12, 24 or 36 (months)")
     return value
@@ -55,7 +54,7 @@ def gap(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)] = None,
 ) -> None:
     """Show required-vs-current skill gaps, prioritised by strategic urgency x people affected."""
-    from ..gaps import HORIZONS, GapQuery, GapQueryError, check_query, gap_report
+    from ..gaps import GapQuery, GapQueryError, check_query, gap_report
     from ..render import gap as render
     day = as_of_date(as_of)
     skills_repo = open_repo(repo, day)
