@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skillcycle.loader import RepoNotFound, find_root, load
+from skillcycle.loader import RepoNotFound, discover, find_root, load
 from skillcycle.validate import validate_path
 
 
@@ -32,6 +32,35 @@ def test_files_are_read_in_path_order_with_kinds(tiny: Path) -> None:
     assert rels == sorted(rels)
     assert ("people/eng/zed.yml", "people") in [(f.rel, f.kind) for f in loaded.files]
     assert loaded.problems == []
+
+
+def test_the_walk_lists_skills_files_by_folder_and_its_key_moves_with_any_stat(tiny: Path) -> None:
+    (tiny / "people" / "eng").mkdir()
+    (tiny / "people" / "eng" / "zed.yml").write_text("name: Zed\nrole: analyst\nmanager: grace\n")
+    (tiny / "people" / "notes.txt").write_text("not a skills file")
+    (tiny / "people" / ".draft.yaml").write_text("hidden: true\n")
+    os.mkfifo(tiny / "checkins" / "pipe.yaml")
+    listing = discover(tiny)
+    assert listing.entries == [
+        ("assessments/2026q2.yaml", "assessments"), ("checkins/ada-2026-07-14.yaml", "checkins"),
+        ("checkins/pipe.yaml", "checkins"), ("competencies.yaml", "competencies"), ("completions/lms.yaml", "completions"),
+        ("goals/ada-2026q3.yaml", "goals"), ("learning.yaml", "learning"), ("openings/req-1.yaml", "openings"),
+        ("people/ada.yaml", "people"), ("people/eng/zed.yml", "people"), ("people/grace.yaml", "people"), ("people/lin.yaml", "people"),
+        ("reviews/2026q2.yaml", "reviews"), ("roles/analyst.yaml", "roles"), ("roles/lead.yaml", "roles"),
+        ("skillcycle.yaml", "skillcycle"),
+    ]
+    info = (tiny / "people" / "eng" / "zed.yml").stat()
+    assert listing.stats["people/eng/zed.yml"] == (info.st_size, info.st_mtime_ns)
+    assert "checkins/pipe.yaml" not in listing.stats  # listed, never stat-ed: reading it reports it
+    key = listing.key()
+    assert discover(tiny).key() == key
+    os.utime(tiny / "people" / "eng" / "zed.yml", ns=(info.st_atime_ns, info.st_mtime_ns + 1))
+    assert discover(tiny).key() != key
+    (tiny / "people" / "eng" / "zed.yml").write_text("name: Zed\nrole: analyst\nmanager: ada\n\n")
+    os.utime(tiny / "people" / "eng" / "zed.yml", ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert discover(tiny).key() != key  # same mtime, other size
+    (tiny / "people" / "eng" / "zed.yml").rename(tiny / "people" / "eng" / "zee.yml")
+    assert discover(tiny).key() != key
 
 
 def test_symlinks_are_reported_not_followed(tiny: Path, tmp_path: Path) -> None:

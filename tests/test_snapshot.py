@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import skillcycle.cli  # noqa: F401  (registers the commands)
 from skillcycle import snapshot
 from skillcycle.app import app
-from skillcycle.loader import load
+from skillcycle.loader import Folder, Listing, discover, load
 from skillcycle.validate import revalidate, validate_loaded
 
 runner = CliRunner()
@@ -73,10 +73,8 @@ def snapshot_files(root: Path) -> list[str]:
 
 def stored(root: Path) -> tuple[snapshot.Snapshot, bytes | None]:
     """The snapshot of root and the content id it recognises the files as (None: a miss)."""
-    source = snapshot.DirectorySource(root)
-    entries, listed = source.entries()
     found = snapshot.Snapshot(root)
-    return found, found.identify(entries, listed, source.stats)
+    return found, found.identify(discover(root))
 
 
 def problems(validation) -> list[tuple]:
@@ -247,17 +245,19 @@ def test_a_tables_only_repo_reads_its_per_file_models_back_on_first_use(acme: Pa
 def test_keys_do_not_depend_on_how_equal_objects_are_shared() -> None:
     """marshal's later formats write a repeated object once, by reference, when it has other
     references: equal listings must still give equal keys, run after run."""
-    def listing(shared: bool):
-        kind = "checkins"
-        names = [f"checkins/2026-0{m}/p{m}.yaml" for m in range(1, 4)]
-        kinds = [kind if shared else "".join(["check", "ins"]) for _ in names]
-        return list(zip(names, kinds)), {name: (100, PAST) for name in names}
+    def listing(shared: bool) -> Listing:
+        name = "p1.yaml"
+        folders = [
+            Folder(f"checkins/2026-0{m}/", "checkins", [name if shared else "".join(["p1", ".yaml"])], [100], [PAST])
+            for m in range(1, 4)
+        ]
+        return Listing(folders, [], [])
 
-    (entries_a, stats_a), (entries_b, stats_b) = listing(True), listing(False)
-    assert entries_a == entries_b
-    assert snapshot.listing_key(entries_a, [], stats_a) == snapshot.listing_key(entries_b, [], stats_b)
-    digests = {name: b"x" * 16 for name, _ in entries_a}
-    assert snapshot.content_id(entries_a, [], digests) == snapshot.content_id(entries_b, [], digests)
+    a, b = listing(True), listing(False)
+    assert a.entries == b.entries and a.stats == b.stats
+    assert a.key() == b.key()
+    digests = {name: b"x" * 16 for name, _ in a.entries}
+    assert snapshot.content_id(a.entries, [], digests) == snapshot.content_id(b.entries, [], digests)
 
 
 def test_a_cache_sealed_under_another_key_is_never_read(acme: Path, monkeypatch) -> None:

@@ -7,6 +7,9 @@ model, so that later cross-file checks can point at the exact key or value.
 from __future__ import annotations
 
 import difflib
+import functools
+import hashlib
+import marshal
 import os
 import stat
 import types
@@ -73,16 +76,65 @@ class Loaded:
 Stat = tuple[int, int]  # (size, mtime_ns) of a regular file, as the caches compare it
 
 
-def discover(root: Path, stats: dict[str, Stat] | None = None) -> tuple[list[tuple[str, str]], list[Problem]]:
-    """Every skills file as (rel, kind), sorted by rel; symlinks are reported, never followed.
+@dataclass(slots=True)
+class Folder:
+    """The regular skills files directly in one folder, by name, with their stats."""
 
-    `stats`, when given, receives (size, mtime_ns) per rel of a regular file: the
-    walk stats every file anyway, and the caches need nothing more to tell a changed one.
+    prefix: str  # the folder's repo-relative path with a trailing '/'; '' for the top
+    kind: str | None  # the kind of every file in it; None at the top, where the name decides
+    names: list[str] = field(default_factory=list)  # sorted
+    sizes: list[int] = field(default_factory=list)
+    mtimes: list[int] = field(default_factory=list)  # ns
+
+
+@dataclass
+class Listing:
+    """What a walk of the repo found: every skills file and its (size, mtime), folder by folder.
+
+    Kept as lists per folder, not a record per file: a warm run of a 300k-file repo
+    does nothing with the listing but hash it (`key`), and the walk and the hash
+    then cost little more than the system calls.
     """
-    found: list[tuple[str, str]] = []
-    problems: list[Problem] = []
-    stats = {} if stats is None else stats
+
+    folders: list[Folder]  # sorted by prefix
+    others: list[str]  # skills files that are not regular files (FIFOs, devices): listed, never stat-ed
+    problems: list[Problem]  # the walk's findings (symlinks, unreadable folders), by file
+
+    def key(self) -> bytes:
+        """A digest of paths, sizes, mtimes and findings: equal keys, same listing."""
+        folders = [(f.prefix, f.names, f.sizes, f.mtimes) for f in self.folders]
+        plain = [(p.file, p.line, p.col, p.code, p.message) for p in self.problems]
+        # marshal format 2: later formats share repeated objects depending on their reference
+        # counts, so equal data could give different bytes from run to run.
+        return hashlib.blake2b(marshal.dumps((folders, self.others, plain), 2), digest_size=16).digest()
+
+    @functools.cached_property
+    def entries(self) -> list[tuple[str, str]]:
+        """Every skills file as (rel, kind), sorted by rel."""
+        found = [(rel, kind_of(rel)) for rel in self.others]
+        for folder in self.folders:
+            prefix, kind = folder.prefix, folder.kind
+            if kind is None:
+                found += [(name, kind_of(name)) for name in folder.names]
+            else:
+                found += [(prefix + name, kind) for name in folder.names]
+        found.sort()
+        return found
+
+    @functools.cached_property
+    def stats(self) -> dict[str, Stat]:
+        """(size, mtime_ns) per regular file."""
+        return {
+            folder.prefix + name: (size, mtime)
+            for folder in self.folders for name, size, mtime in zip(folder.names, folder.sizes, folder.mtimes)
+        }
+
+
+def discover(root: Path) -> Listing:
+    """Every skills file of the repo at root; symlinks are reported, never followed."""
+    listing = Listing([], [], [])
     top = os.fspath(root)
+    tops = Folder("", None)
     for kind in TOP_FILES:
         names = []
         for name in (kind + s for s in SUFFIXES):
@@ -91,51 +143,74 @@ def discover(root: Path, stats: dict[str, Stat] | None = None) -> tuple[list[tup
             except OSError:
                 continue
             names.append(name)
-            found.append((name, kind))
             if stat.S_ISREG(info.st_mode):
-                stats[name] = (info.st_size, info.st_mtime_ns)
+                tops.names.append(name)
+                tops.sizes.append(info.st_size)
+                tops.mtimes.append(info.st_mtime_ns)
+            else:
+                listing.others.append(name)
         if len(names) > 1:
-            problems.append(_both_suffixes(names))
+            listing.problems.append(_both_suffixes(names))
+    listing.folders.append(tops)
     for kind in FOLDERS:
         folder = os.path.join(top, kind)
         if os.path.islink(folder):
-            problems.append(Problem(kind, 1, 1, "Y009", f"{kind}/ is a symlink; skillcycle does not follow links"))
+            listing.problems.append(Problem(kind, 1, 1, "Y009", f"{kind}/ is a symlink; skillcycle does not follow links"))
         elif os.path.isdir(folder):
-            _walk(folder, kind + "/", kind, found, problems, stats)
-    found.sort()
-    problems.sort(key=lambda p: p.file)  # the walk's order is the file system's
-    return found, problems
+            _walk(folder, kind + "/", kind, listing)
+    listing.folders.sort(key=lambda f: f.prefix)
+    listing.others.sort()
+    listing.problems.sort(key=lambda p: p.file)
+    return listing
 
 
-def _walk(folder: str, prefix: str, kind: str, found: list, problems: list[Problem], stats: dict[str, Stat]) -> None:
-    # The hot loop of a warm run (300k files at 10k people): str paths, and the entry's type
-    # from the directory listing, so a regular file costs one lstat and a folder none.
+# Stat by name relative to an open folder where the platform can: no path to resolve per file.
+_AT_FOLDER = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd
+
+
+def _walk(folder: str, prefix: str, kind: str, listing: Listing) -> None:
+    # The hot loop of a warm run (300k files at 10k people): one lstat per name and
+    # three list appends per file.
     try:
-        scan = os.scandir(folder)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if _AT_FOLDER else None
+        try:
+            names = sorted(os.listdir(folder if fd is None else fd))
+        except BaseException:
+            if fd is not None:
+                os.close(fd)
+            raise
     except OSError as exc:
-        problems.append(Problem(prefix.rstrip("/"), 1, 1, "Y009", f"cannot read folder: {exc.strerror}"))
+        listing.problems.append(Problem(prefix.rstrip("/"), 1, 1, "Y009", f"cannot read folder: {exc.strerror}"))
         return
-    with scan:
-        for entry in scan:
-            name = entry.name
-            if name.startswith("."):
+    here = Folder(prefix, kind)
+    subfolders = []
+    try:
+        for name in names:
+            if name[0] == ".":
                 continue
-            if entry.is_file(follow_symlinks=False):
+            try:
+                info = os.stat(name, dir_fd=fd, follow_symlinks=False) if fd is not None else os.lstat(os.path.join(folder, name))
+            except OSError:  # gone since listed
+                continue
+            mode = info.st_mode
+            if stat.S_ISREG(mode):
                 if name.endswith(SUFFIXES):
-                    rel = prefix + name
-                    found.append((rel, kind))
-                    try:
-                        info = entry.stat(follow_symlinks=False)
-                        stats[rel] = (info.st_size, info.st_mtime_ns)
-                    except OSError:  # gone since listed: reading it will say so
-                        pass
-            elif entry.is_dir(follow_symlinks=False):
-                _walk(entry.path, prefix + name + "/", kind, found, problems, stats)
-            elif entry.is_symlink():
-                if name.endswith(SUFFIXES) or os.path.isdir(entry.path):
-                    problems.append(Problem(prefix + name, 1, 1, "Y009", _SYMLINK))
+                    here.names.append(name)
+                    here.sizes.append(info.st_size)
+                    here.mtimes.append(info.st_mtime_ns)
+            elif stat.S_ISDIR(mode):
+                subfolders.append(name)
+            elif stat.S_ISLNK(mode):
+                if name.endswith(SUFFIXES) or os.path.isdir(os.path.join(folder, name)):
+                    listing.problems.append(Problem(prefix + name, 1, 1, "Y009", _SYMLINK))
             elif name.endswith(SUFFIXES):  # a FIFO or device: listed, so that reading it reports it
-                found.append((prefix + name, kind))
+                listing.others.append(prefix + name)
+    finally:
+        if fd is not None:
+            os.close(fd)
+    listing.folders.append(here)
+    for name in subfolders:
+        _walk(os.path.join(folder, name), prefix + name + "/", kind, listing)
 
 
 class FileSource:
@@ -172,8 +247,9 @@ class DirectorySource(FileSource):
     stats: dict[str, Stat] = field(default_factory=dict)  # filled by entries(): regular files only
 
     def entries(self) -> tuple[list[tuple[str, str]], list[Problem]]:
-        self.stats.clear()
-        entries, problems = discover(self.root, self.stats)
+        listing = discover(self.root)
+        self.stats = listing.stats
+        entries, problems = list(listing.entries), listing.problems
         if self.overlay:
             known = {rel for rel, _ in entries}
             entries += [(rel, kind_of(rel)) for rel in self.overlay if rel not in known and kind_of(rel)]

@@ -76,24 +76,14 @@ def _code_version() -> bytes:
     return digest.digest()
 
 
-# Keys hash marshal format 2: later formats share repeated objects depending on their
-# reference counts, so equal data could give different bytes from run to run.
-_KEY_FORMAT = 2
-
-
-def listing_key(entries: list[tuple[str, str]], problems: list[Problem], stats: dict[str, tuple[int, int]]) -> bytes:
-    """A digest of the repo's listing: paths, kinds, sizes and mtimes, and what the walk reported."""
-    infos = [stats.get(rel) for rel, _ in entries]
-    return hashlib.blake2b(marshal.dumps((entries, infos, _plain(problems)), _KEY_FORMAT), digest_size=_SUM).digest()
-
-
 def content_id(entries: list[tuple[str, str]], problems: list[Problem], digests: dict[str, bytes]) -> bytes | None:
     """A digest of the repo's content (paths, kinds, bytes' hashes, walk findings); None when a
     file could not be read, so that nothing is stored for it."""
     hashes = [digests.get(rel) for rel, _ in entries]
     if None in hashes:
         return None
-    return hashlib.blake2b(marshal.dumps((entries, hashes, _plain(problems)), _KEY_FORMAT), digest_size=_SUM).digest()
+    # marshal format 2, as in Listing.key: equal data, equal bytes
+    return hashlib.blake2b(marshal.dumps((entries, hashes, _plain(problems)), 2), digest_size=_SUM).digest()
 
 
 class Snapshot:
@@ -134,10 +124,10 @@ class Snapshot:
 
     # -- which content is on disk ------------------------------------------------
 
-    def identify(self, entries: list[tuple[str, str]], listed: list[Problem], stats: dict[str, tuple[int, int]]) -> bytes | None:
+    def identify(self, listing: loader.Listing) -> bytes | None:
         """The content id of the files as listed, if the last run saw the same paths and
         bytes; None otherwise (new, deleted or changed files, or no snapshot yet)."""
-        key = self.key = listing_key(entries, listed, stats)
+        key = self.key = listing.key()
         head = self._read("head.bin", b"", marshal.loads)
         if not (isinstance(head, tuple) and len(head) == 2):
             return None
@@ -148,12 +138,13 @@ class Snapshot:
         if not (isinstance(known, tuple) and len(known) == 2):
             return None
         files, known_listed = known
+        entries, listed, stats = listing.entries, listing.problems, listing.stats
         if [(rel, kind) for rel, kind, *_ in files] != entries or known_listed != _plain(listed):
             return None
         digests, changed = self.changes(entries, stats, content, files)
         if changed:
             return None
-        self.remember(entries, listed, stats, content, digests, key)
+        self.remember(entries, listed, stats, content, digests)
         return content
 
     def changes(
@@ -191,17 +182,15 @@ class Snapshot:
 
     def remember(
         self, entries: list[tuple[str, str]], listed: list[Problem], stats: dict[str, tuple[int, int]], content: bytes,
-        digests: dict[str, bytes], key: bytes | None = None,
+        digests: dict[str, bytes],
     ) -> None:
-        """Record that the files as listed (`key`: their listing_key, if known) hold `content`.
+        """Record that the files as listed (identify() saw them: `self.key`) hold `content`.
         Files modified in the last moments are recorded with no mtime, so the next run reads
         their bytes again."""
         files = _listing(entries, stats, digests)
         self._write("listing.bin", content, marshal.dumps((files, _plain(listed))))
         settled = all(file[3] >= 0 for file in files)
-        if settled and key is None:
-            key = self.key or listing_key(entries, listed, stats)
-        self._write("head.bin", b"", marshal.dumps((key if settled else b"", content)))
+        self._write("head.bin", b"", marshal.dumps((self.key if settled and self.key else b"", content)))
 
     # -- what is known about that content -------------------------------------------
 
@@ -322,10 +311,9 @@ def validate_warm(
     With `need_repo` False a hit may come back with `repo` None although the repo
     is valid: enough for `validate`, which reports only problems and counts.
     """
-    source = DirectorySource(root)
-    entries, listed = source.entries()
+    listing = loader.discover(root)
     snapshot = Snapshot(root)
-    content = snapshot.identify(entries, listed, source.stats)
+    content = snapshot.identify(listing)
     results = snapshot.results(content) if content else {}
     known = results.get((as_of, today))
     if known is not None and not (need_repo and known.ok):
@@ -340,6 +328,8 @@ def validate_warm(
             snapshot.save_result(content, results, as_of, today, known)
             locate.save(digests().values() if locate.added else ())
         return Validation(known.counts, known.problems, repo, static)
+    source = DirectorySource(root, stats=listing.stats)
+    entries, listed = listing.entries, listing.problems
     digests: dict[str, bytes] = {}
     validation = _from_base(snapshot, source, entries, listed, as_of, today, progress, digests)
     if validation is None:

@@ -137,7 +137,7 @@ def import_roles(
     grid = _read(file, sheet)
     root = locate_repo(repo)
     valid = open_repo(root, date.today())
-    entries, _ = discover(root)
+    entries = discover(root).entries
     role_files = {rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]: rel for rel, kind in entries if kind == "roles"}
     competencies = next((rel for rel, kind in entries if kind == "competencies"), "competencies.yaml")
     text = (root / competencies).read_text(encoding="utf-8-sig")
