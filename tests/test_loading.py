@@ -1,11 +1,15 @@
 """Finding the repo, walking its files, and what reading refuses (Y009)."""
 
 import os
+import shutil
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE
 
+from skillcycle import loader
 from skillcycle.loader import RepoNotFound, discover, find_root, load
 from skillcycle.validate import validate_path
 
@@ -61,6 +65,33 @@ def test_the_walk_lists_skills_files_by_folder_and_its_key_moves_with_any_stat(t
     assert discover(tiny).key() != key  # same mtime, other size
     (tiny / "people" / "eng" / "zed.yml").rename(tiny / "people" / "eng" / "zee.yml")
     assert discover(tiny).key() != key
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the walk is shared among cores by forking")
+def test_a_walk_shared_among_processes_lists_exactly_what_one_process_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    acme = tmp_path / "acme"
+    shutil.copytree(EXAMPLE, acme)
+    (acme / "people" / "engineering" / "deep" / "deeper").mkdir(parents=True)
+    (acme / "people" / "engineering" / "deep" / "deeper" / "zed.yaml").write_text("name: Zed\n")
+    (acme / "checkins" / "odd.yaml").symlink_to(tmp_path)
+    os.mkfifo(acme / "goals" / "pipe.yaml")
+    alone = discover(acme)
+    shared = []
+    walk_shared = loader._walk_shared
+
+    def spy(pending, listing):
+        shared.append(walk_shared(pending, listing))
+        return shared[-1]
+
+    monkeypatch.setattr(loader, "_walk_shared", spy)
+    monkeypatch.setattr(loader, "PARALLEL_WALK", 0)
+    monkeypatch.setattr(loader, "usable_cores", lambda: 2)
+    together = discover(acme)
+    assert shared == [True] or not sys.platform.startswith("linux")
+    assert together == alone and together.key() == alone.key()
+    assert ("people/engineering/deep/deeper/zed.yaml", "people") in together.entries
+    assert [(p.file, p.code) for p in together.problems] == [("checkins/odd.yaml", "Y009")]
+    assert "goals/pipe.yaml" in together.others
 
 
 def test_symlinks_are_reported_not_followed(tiny: Path, tmp_path: Path) -> None:
