@@ -310,12 +310,18 @@ def test_positions_found_once_are_reused_while_the_bytes_are_the_same(tmp_path: 
         assert found == problems(validate_loaded(load(root), as_of, today))
         return found
 
-    agree(date(2026, 5, 1))  # a full read: positions from the loaded files
-    found = agree(date(2026, 5, 2))  # from the tables: the files pointed into are parsed again
+    agree(date(2026, 5, 1))  # a full read: positions from the loaded files, remembered
+    with monkeypatch.context() as patched:
+        patched.setattr(snapshot, "_disk_locator", lambda root: lambda *a: pytest.fail("parsed a file again"))
+        found = agree(date(2026, 5, 2))  # from the tables, pointing where the full read did
+        assert [line for rel, line, _, code, _ in found if (rel, code) == ("assessments/2026q3.yaml", "C009")] == [1, 5]
+        agree(date(2026, 5, 3))
+    (root / ".skillcycle" / "cache" / "positions.bin").unlink()
+    found = agree(date(2026, 5, 5))  # nothing remembered: the files pointed into are parsed again
     assert [line for rel, line, _, code, _ in found if (rel, code) == ("assessments/2026q3.yaml", "C009")] == [1, 5]
     with monkeypatch.context() as patched:
         patched.setattr(snapshot, "_disk_locator", lambda root: lambda *a: pytest.fail("parsed a file again"))
-        agree(date(2026, 5, 3))
+        agree(date(2026, 5, 6))
     batch.write_text("# a comment moves every line\n" + FUTURE_RATING)  # new bytes: what was learnt no longer applies
     settle(root, PAST + 60)
     found = agree(date(2026, 5, 4))

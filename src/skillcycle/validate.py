@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from . import checks
-from .loader import Loaded, load
+from .loader import Loaded, SourceFile, load
 from .problems import Problem, has_errors, sort_problems
 from .repo import Repo, build_repo
 
@@ -36,16 +36,25 @@ def static_problems(index: "RepoIndex", kinds: set[str], listed: list[Problem], 
     return listed + index.own + checks.cross_file_problems(index, kinds, source_of)
 
 
-def validate_loaded(loaded: Loaded, as_of: date, today: date) -> Validation:
+def doc_locator(files: list[SourceFile]) -> checks.Locate:
+    """Positions in the parsed documents of `files`."""
+    by_rel = {source.rel: source for source in files}
+
+    def locate(rel: str, path: tuple, key: bool) -> tuple[int, int]:
+        return by_rel[rel].doc.at(path, key=key)
+
+    return locate
+
+
+def validate_loaded(loaded: Loaded, as_of: date, today: date, locate: checks.Locate | None = None) -> Validation:
+    """Every check over a full load; the dated checks find positions with `locate`, by default
+    in the loaded documents."""
     from .index import build_index
 
     files = {source.rel: source for source in loaded.files}
     index = build_index(loaded.files)
     static = static_problems(index, {source.kind for source in loaded.files}, loaded.listed, files.__getitem__)
-
-    def locate(rel: str, path: tuple, key: bool) -> tuple[int, int]:
-        return files[rel].doc.at(path, key=key)
-
+    locate = locate or doc_locator(loaded.files)
     problems = static + checks.check_future_ratings(checks.dated_ratings(loaded), today, locate)
     repo = None
     if not has_errors(problems):
