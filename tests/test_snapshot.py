@@ -351,3 +351,51 @@ def test_packets_from_a_narrowed_snapshot_repo_equal_packets_from_every_file(acm
     checkins = {rel for rel, c in full.checkins if c.person in team}
     assert {rel for rel, _ in narrow.checkins} == checkins and len(checkins) > len(team)
     assert all(page(narrow, person) == page(full, person) for person in team)
+
+
+def table_files(root: Path) -> dict[str, os.stat_result]:
+    return {p.name: p.stat() for p in (root / ".skillcycle" / "cache").glob("table-*.bin")}
+
+
+def test_each_table_is_written_again_only_when_its_files_change(acme: Path) -> None:
+    args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
+    assert run(*args)[0] == 0
+    before = table_files(acme)
+    assert sorted(name.split("-")[1] for name in before) == ["checkin_table", "goals", "ratings", "review_table"]
+    checkin = acme / "checkins" / "2025-12" / "ada-2025-12-19.yaml"
+    checkin.write_text(checkin.read_text() + "# edited\n")
+    settle(acme, PAST + 60)
+    assert run(*args)[0] == 0
+    after = table_files(acme)
+    assert [name for name in after if name.startswith("table-checkin_table")] != [n for n in before if n.startswith("table-checkin_table")]
+    kept = {name: info for name, info in after.items() if not name.startswith("table-checkin_table")}
+    # the same files (an atomic write makes a new inode)
+    assert {name: info.st_ino for name, info in kept.items()} == {name: before[name].st_ino for name in kept}
+    assert len(after) == 4  # the old check-in table is gone
+
+
+def test_gap_reads_only_the_tables_it_needs(acme: Path, monkeypatch) -> None:
+    args = ["gap", "--format", "json", "--repo", acme, "--as-of", "2026-11-20"]
+    cold = run(*args)
+    read = []
+    real = snapshot.Snapshot._table
+    monkeypatch.setattr(snapshot.Snapshot, "_table", lambda self, name, key: read.append(name) or real(self, name, key))
+    loads_fail(monkeypatch)
+    assert run(*args) == cold
+    assert read == ["ratings"]
+
+
+def test_a_damaged_table_is_rebuilt_from_the_files_and_written_again(acme: Path) -> None:
+    args = ["metrics", "--quarter", "2026Q3", "--format", "json", "--repo", acme, "--as-of", "2026-11-20"]
+    cold = run(*args)
+    ratings = next(p for p in (acme / ".skillcycle" / "cache").glob("table-ratings-*.bin"))
+    data = bytearray(ratings.read_bytes())
+    data[-10] ^= 0xFF
+    ratings.write_bytes(bytes(data))
+    assert run(*args) == cold  # the seal fails: read from the files instead
+    assert not ratings.exists()
+    checkin = acme / "checkins" / "2025-12" / "ada-2025-12-19.yaml"
+    checkin.write_text(checkin.read_text() + "# edited\n")
+    settle(acme, PAST + 60)
+    assert run(*args) == cold
+    assert ratings.exists()  # same files, same name: written again by the next save

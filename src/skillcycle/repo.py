@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 PER_FILE = ("assessments", "goal_files", "checkins", "reviews", "completions")
 TABLES = ("ratings", "goals", "checkin_table", "review_table")
+_BUILDERS = {"ratings": "ratings_frame", "goals": "goal_table", "checkin_table": "checkin_table", "review_table": "review_table"}
 
 
 @dataclass
@@ -63,30 +64,33 @@ class Repo:
     @cached_property
     def ratings(self) -> "pd.DataFrame":
         """Every proficiency rating as one table, in SPEC §4 file order (see facts.ratings_frame)."""
-        from .facts import ratings_frame
-
-        return ratings_frame(self)
+        return self._table("ratings")
 
     @cached_property
     def goals(self) -> "pd.DataFrame":
         """Every goal as one table, in file order (see facts.goal_table)."""
-        from .facts import goal_table
-
-        return goal_table(self)
+        return self._table("goals")
 
     @cached_property
     def checkin_table(self) -> "pd.DataFrame":
         """Every check-in as (person, date, substantive, file), in file order."""
-        from .facts import checkin_table
-
-        return checkin_table(self)
+        return self._table("checkin_table")
 
     @cached_property
     def review_table(self) -> "pd.DataFrame":
         """Every performance rating as (person, period, rating, root_cause, skill, file), in read order."""
-        from .facts import review_table
+        return self._table("review_table")
 
-        return review_table(self)
+    def _table(self, name: str) -> "pd.DataFrame":
+        # A repo from the snapshot reads its tables from there when first used (`stored_tables`:
+        # name -> reader, None when unreadable); otherwise they are built from the per-file lists.
+        stored = self.__dict__.get("stored_tables", {}).get(name)
+        table = stored() if stored else None
+        if table is None:
+            from . import facts
+
+            table = getattr(facts, _BUILDERS[name])(self)
+        return table
 
     def tables_only(self) -> "Repo":
         """A copy holding the tables and the small files, not the per-file models that grow with
@@ -94,7 +98,7 @@ class Repo:
         for table in TABLES:
             getattr(self, table)
         light = copy.copy(self)
-        for name in PER_FILE:
+        for name in (*PER_FILE, "stored_tables"):
             light.__dict__.pop(name, None)
         return light
 

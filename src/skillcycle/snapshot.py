@@ -9,7 +9,9 @@ thousand people. The snapshot spares that too. It lives in `.skillcycle/cache/`:
 - `repo.bin`: for a repo with no errors, the repo as tables (`Repo.tables_only`)
   and its static problems (those that depend on the files alone). `gap`,
   `metrics`, and `validate` on a new as-of or day read this, and compute the
-  dated checks (C006, C007, C009) again from the tables.
+  dated checks (C006, C007, C009) again from the tables. Each table is a file
+  of its own (`table-<name>-<key>.bin`, the key a digest of the files its rows
+  come from), read when first used and written only when those files change.
 
 Both are keyed by the repo's *content id*: a hash of every skills file's path
 and bytes, and of what the walk reported (symlinks and the like), with the
@@ -51,7 +53,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from . import __version__, cache, checks, loader
 from .loader import DirectorySource, load
 from .problems import Problem
-from .repo import WHOLE_KINDS, patch_repo
+from .repo import TABLES, WHOLE_KINDS, patch_repo
 from .validate import Validation, doc_locator, revalidate, static_problems, validate_loaded
 
 if TYPE_CHECKING:
@@ -206,15 +208,37 @@ class Snapshot:
         self._write("results.bin", content, pickle.dumps(dict(list(kept.items())[-KEEP_RESULTS:]), pickle.HIGHEST_PROTOCOL))
 
     def repo(self, content: bytes):
+        """(tables-only repo, static problems) of `content`, its tables read on first use."""
         found = self._read("repo.bin", content)
-        if not (isinstance(found, tuple) and len(found) == 2):
+        if not (isinstance(found, tuple) and len(found) == 3):
             return None
-        found[0].root = self.root  # the repo may have been moved or copied, cache and all, since
+        repo, static, keys = found
+        repo.root = self.root  # the repo may have been moved or copied, cache and all, since
+        repo.stored_tables = {name: functools.partial(self._table, name, key) for name, key in keys.items()}
+        return repo, static
+
+    def _table(self, name: str, key: bytes):
+        found = self._read(_table_file(name, key), key)
+        if found is None:  # damaged or gone: rebuilt from the files, and written again on the next save
+            (self.folder / _table_file(name, key)).unlink(missing_ok=True)
         return found
 
-    def save_repo(self, content: bytes, validation: Validation) -> None:
-        payload = pickle.dumps((validation.repo.tables_only(), validation.static), pickle.HIGHEST_PROTOCOL)
-        self._write("repo.bin", content, payload)
+    def save_repo(self, content: bytes, validation: Validation, entries: list[tuple[str, str]], digests: dict[str, bytes]) -> None:
+        """Write the repo of `content` (valid): repo.bin, and each table in a file of its own named
+        by the files its rows come from, so that a table no change touched is not written again
+        (the ratings are 80% of the bytes at 10k people; an edited check-in leaves them as they are)."""
+        light = validation.repo.tables_only()
+        keys = table_keys(entries, digests)
+        for name, key in keys.items():
+            if not (self.folder / _table_file(name, key)).exists():
+                self._write(_table_file(name, key), key, pickle.dumps(light.__dict__[name], pickle.HIGHEST_PROTOCOL))
+        for name in TABLES:
+            light.__dict__.pop(name)
+        self._write("repo.bin", content, pickle.dumps((light, validation.static, keys), pickle.HIGHEST_PROTOCOL))
+        live = {_table_file(name, key) for name, key in keys.items()}
+        for stale in self.folder.glob("table-*.bin"):
+            if stale.name not in live:
+                stale.unlink(missing_ok=True)
 
     def digests(self, content: bytes) -> dict[str, bytes]:
         """The hash of each file's bytes as last recorded for `content`."""
@@ -238,6 +262,28 @@ class Snapshot:
         if stored is None or not (isinstance(indexed, tuple) and len(indexed) == 2):
             return None
         return (content, *stored, *indexed)
+
+
+# The files each table's rows come from; every table also depends on the files that shape the
+# whole repo (settings decide the fiscal year a goal's cycle starts in).
+_TABLE_SOURCES = {"ratings": "assessments", "goals": "goals", "checkin_table": "checkins", "review_table": "reviews"}
+
+
+def table_keys(entries: list[tuple[str, str]], digests: dict[str, bytes]) -> dict[str, bytes]:
+    """Per table, a digest of the paths and bytes of the files it is built from."""
+    shaping = [(rel, digests[rel]) for rel, kind in entries if kind in WHOLE_KINDS]
+    sources: dict[str, list] = {kind: [] for kind in _TABLE_SOURCES.values()}
+    for rel, kind in entries:
+        if kind in sources:
+            sources[kind].append((rel, digests[rel]))
+    return {
+        name: hashlib.blake2b(marshal.dumps((name, shaping, sources[kind]), 2), digest_size=_SUM).digest()
+        for name, kind in _TABLE_SOURCES.items()
+    }
+
+
+def _table_file(name: str, key: bytes) -> str:
+    return f"table-{name}-{key.hex()}.bin"
 
 
 def _listing(entries: list[tuple[str, str]], stats: dict[str, tuple[int, int]], digests: dict[str, bytes]) -> list[tuple]:
@@ -343,7 +389,7 @@ def validate_warm(
     if content is not None and all(rel in source.stats for rel, _ in entries):
         files = snapshot.remember(entries, listed, source.stats, content, digests)
         if validation.repo is not None:
-            snapshot.save_repo(content, validation)
+            snapshot.save_repo(content, validation, entries, digests)
             snapshot.save_base(content, validation.index, files)
         snapshot.save_result(content, {}, as_of, today, validation)
     return validation
