@@ -189,6 +189,28 @@ def test_moved_mtimes_rehash_only_those_files_and_still_hit(acme: Path, monkeypa
     assert len(hashed) == 642
 
 
+def test_hashing_shared_among_processes_finds_the_one_file_whose_bytes_changed(acme: Path, monkeypatch) -> None:
+    args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
+    assert run(*args)[0] == 0
+    monkeypatch.setattr(snapshot.cache, "PARALLEL_HASH", 10)
+    monkeypatch.setattr(snapshot.loader, "usable_cores", lambda: 2)
+    shared: list[int] = []
+    in_forks = snapshot.loader.in_forks
+    monkeypatch.setattr(snapshot.loader, "in_forks", lambda work, tasks: shared.append(len(tasks)) or in_forks(work, tasks))
+    person = next((acme / "people").rglob("*.yaml"))
+    size = person.stat().st_size
+    person.write_text(person.read_text().replace("role:", "rolf:", 1))
+    assert person.stat().st_size == size
+    settle(acme, PAST + 60)  # every mtime moved, one file's bytes changed, no size did
+    found, content = stored(acme)
+    assert content is None and shared == [65]  # 642 files in chunks of 10
+    base, listing = found.base(), discover(acme)
+    digests, changed = found.changes(listing.entries, listing.stats, base[0], base[4])
+    assert changed == [(person.relative_to(acme).as_posix(), "people")]
+    assert len(digests) == 641
+    assert "[S001] unknown key 'rolf'" in run(*args)[1]
+
+
 def test_a_file_modified_just_now_is_hashed_on_every_run_until_it_settles(acme: Path, monkeypatch) -> None:
     args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
     person = next((acme / "people").rglob("*.yaml"))

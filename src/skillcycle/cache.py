@@ -64,6 +64,44 @@ def _hash(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=_SUM).digest()
 
 
+# Files hashed before the rest is shared among the cores (see loader.in_forks).
+PARALLEL_HASH = 5_000
+
+
+def hash_files(root: Path, rels: list[str]) -> list[bytes | None]:
+    """The hash of each file's bytes (None: unreadable). A checkout gives every file a new
+    mtime, so the first run after one in CI hashes them all: 300k files at 10k people."""
+    top = os.fspath(root)
+    paths = [os.path.join(top, rel) for rel in rels]
+    if len(paths) > PARALLEL_HASH:
+        chunks = [paths[start:start + PARALLEL_HASH] for start in range(0, len(paths), PARALLEL_HASH)]
+        shared = loader.in_forks(_hash_paths, chunks)
+        if shared is not None:
+            return [digest for chunk in shared for digest in chunk]
+    return _hash_paths(paths)
+
+
+def _hash_paths(paths: list[str]) -> list[bytes | None]:
+    # os.open and os.read: a third of the time of Path.read_bytes on small files.
+    digests: list[bytes | None] = []
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            digests.append(None)
+            continue
+        try:
+            parts = []
+            while part := os.read(fd, 1 << 20):
+                parts.append(part)
+            digests.append(_hash(b"".join(parts)))
+        except OSError:
+            digests.append(None)
+        finally:
+            os.close(fd)
+    return digests
+
+
 def seal(payload: bytes) -> bytes | None:
     """A MAC of `payload` under this user's cache key, or None when there is no key.
 

@@ -178,9 +178,8 @@ PARALLEL_WALK = 20_000
 
 def _walk(pending: collections.deque[tuple[str, str, str]], listing: Listing, parallel: bool = False) -> None:
     """List the folders in `pending` (path, prefix, kind) and every folder below them, breadth
-    first. With `parallel`, once many files are listed, the folders left are walked by
-    forked processes, one per core, when there are several (Linux only: elsewhere
-    workers would start a new interpreter each, slower than the walk)."""
+    first. With `parallel`, once many files are listed, the folders left are shared among
+    the cores (see in_forks)."""
     listed = 0
     while pending:
         if parallel and listed >= PARALLEL_WALK and len(pending) > 1 and _walk_shared(pending, listing):
@@ -190,13 +189,8 @@ def _walk(pending: collections.deque[tuple[str, str, str]], listing: Listing, pa
 
 def _walk_shared(pending: collections.deque[tuple[str, str, str]], listing: Listing) -> bool:
     """Walk `pending` in worker processes; False (nothing done) when they cannot run."""
-    workers = min(usable_cores(), len(pending))
-    if workers < 2 or not sys.platform.startswith("linux"):
-        return False
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(_walk_below, pending))
-    except (OSError, BrokenProcessPool):  # no fork here (limits, sandboxes): walk on alone
+    parts = in_forks(_walk_below, list(pending))
+    if parts is None:
         return False
     for part in parts:
         listing.folders += part.folders
@@ -204,6 +198,20 @@ def _walk_shared(pending: collections.deque[tuple[str, str, str]], listing: List
         listing.problems += part.problems
     pending.clear()
     return True
+
+
+def in_forks(work: Callable[[Any], Any], tasks: list) -> list | None:
+    """[work(task) for task in tasks], in forked processes, one per usable core; None when they
+    cannot run (one core, no fork allowed here), and on other systems than Linux, where a worker
+    starts a new interpreter: slower than the work it would share."""
+    workers = min(usable_cores(), len(tasks))
+    if workers < 2 or not sys.platform.startswith("linux"):
+        return None
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(work, tasks))
+    except (OSError, BrokenProcessPool):
+        return None
 
 
 def _walk_below(task: tuple[str, str, str]) -> Listing:

@@ -166,20 +166,21 @@ class Snapshot:
         racy = time.time_ns() - cache.RACY_NS
         digests: dict[str, bytes] = {}
         changed = []
+        moved = []  # same size, another mtime (or too recent to trust it): the bytes tell
         for rel, kind in entries:
             info, was = stats.get(rel), known.get(rel)
             if info is None or was is None or info[0] != was[0]:
                 changed.append((rel, kind))
-                continue
-            if info[1] != was[1] or info[1] >= racy:
-                try:
-                    same = cache._hash((self.root / rel).read_bytes()) == was[2]
-                except OSError:
-                    same = False
-                if not same:
-                    changed.append((rel, kind))
-                    continue
-            digests[rel] = was[2]
+            elif info[1] != was[1] or info[1] >= racy:
+                moved.append((rel, kind))
+            else:
+                digests[rel] = was[2]
+        for (rel, kind), digest in zip(moved, cache.hash_files(self.root, [rel for rel, _ in moved])):
+            if digest == known[rel][2]:
+                digests[rel] = digest
+            else:
+                changed.append((rel, kind))
+        changed.sort()
         return digests, changed
 
     def remember(
