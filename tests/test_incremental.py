@@ -185,3 +185,14 @@ def test_a_copied_repo_reads_its_own_files_not_the_original(acme: Path, tmp_path
     repo = snapshot.validate_warm(moved, AS_OF, TODAY).repo
     assert "completions/zz-new.yaml" in [rel for rel, _ in repo.completions]
     assert repo.root == moved
+
+
+def test_a_base_with_a_table_file_missing_is_not_used(acme: Path, monkeypatch) -> None:
+    """The base's tables must be the base's: built from the files they would hold the
+    files' rows as they are now (here invalid), so the run reads every file instead."""
+    reads = Reads(monkeypatch)
+    check(acme, reads, None)
+    for table in (acme / ".skillcycle" / "cache").glob("table-ratings-*.bin"):
+        table.unlink()
+    edit(next((acme / "people").rglob("*.yaml")), "role:", "rol:")
+    assert not check(acme, reads, None).ok

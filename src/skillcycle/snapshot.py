@@ -262,6 +262,14 @@ class Snapshot:
         stored, indexed = self.repo(content), self._read("index.bin", content)
         if stored is None or not (isinstance(indexed, tuple) and len(indexed) == 2):
             return None
+        repo = stored[0]
+        for name, read in repo.__dict__.pop("stored_tables").items():
+            # Read now, all of them (the patch needs them): a table missing here must not be
+            # built from the files, which are no longer the base's.
+            table = read()
+            if table is None:
+                return None
+            repo.__dict__[name] = table
         return (content, *stored, *indexed)
 
 
