@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE
 
-from skillcycle import loader
-from skillcycle.loader import RepoNotFound, discover, find_root, load
+from skillcycle import walk
+from skillcycle.loader import load
+from skillcycle.walk import RepoNotFound, discover, find_root
 from skillcycle.validate import validate_path
 
 
@@ -77,15 +78,15 @@ def test_a_walk_shared_among_processes_lists_exactly_what_one_process_does(tmp_p
     os.mkfifo(acme / "goals" / "pipe.yaml")
     alone = discover(acme)
     shared = []
-    walk_shared = loader._walk_shared
+    walk_shared = walk._walk_shared
 
     def spy(pending, listing):
         shared.append(walk_shared(pending, listing))
         return shared[-1]
 
-    monkeypatch.setattr(loader, "_walk_shared", spy)
-    monkeypatch.setattr(loader, "PARALLEL_WALK", 0)
-    monkeypatch.setattr(loader, "usable_cores", lambda: 2)
+    monkeypatch.setattr(walk, "_walk_shared", spy)
+    monkeypatch.setattr(walk, "PARALLEL_WALK", 0)
+    monkeypatch.setattr(walk, "usable_cores", lambda: 2)
     together = discover(acme)
     assert shared == [True] or not sys.platform.startswith("linux")
     assert together == alone and together.key() == alone.key()

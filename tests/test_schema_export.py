@@ -196,3 +196,11 @@ def test_check_jsonschema_and_validate_reject_the_same_files(check_jsonschema_av
     repo = FIXTURES / fixture
     assert _rejected_by_validate(repo) == broken
     assert _rejected_by_check_jsonschema(repo) == broken
+
+
+def test_the_kinds_the_walk_knows_are_the_kinds_with_models() -> None:
+    from skillcycle import schema, walk
+    from skillcycle.commands import schema as schema_command
+
+    assert walk.TOP_KINDS == tuple(schema.TOP_FILES) and walk.FOLDER_KINDS == tuple(schema.FOLDERS)
+    assert schema_command.KINDS == tuple(KINDS)

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 import skillcycle.cli  # noqa: F401  (registers the commands)
 from skillcycle import snapshot
 from skillcycle.app import app
-from skillcycle.loader import Folder, Listing, discover, load
+from skillcycle.loader import load
+from skillcycle.walk import Folder, Listing, discover
 from skillcycle.validate import revalidate, validate_loaded
 
 runner = CliRunner()
@@ -174,8 +175,8 @@ def test_moved_mtimes_rehash_only_those_files_and_still_hit(acme: Path, monkeypa
     args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
     expected = run(*args)
     hashed: list[int] = []
-    real_hash = snapshot.cache._hash
-    monkeypatch.setattr(snapshot.cache, "_hash", lambda raw: hashed.append(len(raw)) or real_hash(raw))
+    real_hash = snapshot.cachefiles.file_hash
+    monkeypatch.setattr(snapshot.cachefiles, "file_hash", lambda raw: hashed.append(len(raw)) or real_hash(raw))
     loads_fail(monkeypatch)
     person = next((acme / "people").rglob("*.yaml"))
     os.utime(person, (PAST + 60, PAST + 60))  # a touch
@@ -192,11 +193,11 @@ def test_moved_mtimes_rehash_only_those_files_and_still_hit(acme: Path, monkeypa
 def test_hashing_shared_among_processes_finds_the_one_file_whose_bytes_changed(acme: Path, monkeypatch) -> None:
     args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
     assert run(*args)[0] == 0
-    monkeypatch.setattr(snapshot.cache, "PARALLEL_HASH", 10)
-    monkeypatch.setattr(snapshot.loader, "usable_cores", lambda: 2)
+    monkeypatch.setattr(snapshot.cachefiles, "PARALLEL_HASH", 10)
+    monkeypatch.setattr(snapshot.walk, "usable_cores", lambda: 2)
     shared: list[int] = []
-    in_forks = snapshot.loader.in_forks
-    monkeypatch.setattr(snapshot.loader, "in_forks", lambda work, tasks: shared.append(len(tasks)) or in_forks(work, tasks))
+    in_forks = snapshot.walk.in_forks
+    monkeypatch.setattr(snapshot.walk, "in_forks", lambda work, tasks: shared.append(len(tasks)) or in_forks(work, tasks))
     person = next((acme / "people").rglob("*.yaml"))
     size = person.stat().st_size
     person.write_text(person.read_text().replace("role:", "rolf:", 1))
@@ -217,8 +218,8 @@ def test_a_file_modified_just_now_is_hashed_on_every_run_until_it_settles(acme: 
     person.write_text(person.read_text())  # mtime: now
     expected = run(*args)
     hashed: list[int] = []
-    real_hash = snapshot.cache._hash
-    monkeypatch.setattr(snapshot.cache, "_hash", lambda raw: hashed.append(len(raw)) or real_hash(raw))
+    real_hash = snapshot.cachefiles.file_hash
+    monkeypatch.setattr(snapshot.cachefiles, "file_hash", lambda raw: hashed.append(len(raw)) or real_hash(raw))
     loads_fail(monkeypatch)
     for _ in range(2):  # the same mtime tick could hold another edit: its bytes are read each time
         hashed.clear()
@@ -287,13 +288,13 @@ def test_a_cache_sealed_under_another_key_is_never_read(acme: Path, monkeypatch)
     files change under a cache without their size or mtime changing, so the cache, if read,
     vouches for the old content: exactly what a forged one would do."""
     args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
-    monkeypatch.setattr(snapshot.cache, "_KEY", [b"a" * 32])  # the machine that made the cache
+    monkeypatch.setattr(snapshot.cachefiles, "_KEY", [b"a" * 32])  # the machine that made the cache
     assert run(*args)[0] == 0
     person = next((acme / "people").rglob("*.yaml"))
     person.write_text(person.read_text().replace("role:", "rOle:", 1))  # same size
     settle(acme)  # same mtime
     assert run(*args)[0] == 0  # read under its own key, the cache vouches for the old bytes
-    monkeypatch.setattr(snapshot.cache, "_KEY", [b"b" * 32])  # this user's key
+    monkeypatch.setattr(snapshot.cachefiles, "_KEY", [b"b" * 32])  # this user's key
     code, out = run(*args)
     assert code == 1 and "[S001] unknown key 'rOle'" in out
 
@@ -421,3 +422,23 @@ def test_a_damaged_table_is_rebuilt_from_the_files_and_written_again(acme: Path)
     settle(acme, PAST + 60)
     assert run(*args) == cold
     assert ratings.exists()  # same files, same name: written again by the next save
+
+
+def test_a_warm_validate_imports_neither_the_models_nor_pandas(acme: Path) -> None:
+    """Building the models, importing PyYAML and pandas cost more than the rest of a warm
+    `validate` (walk, hash, print): none of them is imported when the snapshot answers.
+    (pydantic itself comes with typer.)"""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom skillcycle.cli import main\n"
+        f"sys.argv = ['skillcycle', 'validate', '--repo', {str(acme)!r}, '--as-of', '2026-11-20']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('skillcycle.schema', 'skillcycle.loader', 'yaml', 'pandas', 'numpy')\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "GITHUB_ACTIONS": "", "SKILLCYCLE_NO_CACHE": ""}
+    cold, warm = (subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env) for _ in range(2))
+    assert cold.stderr.splitlines()[-1] != "[]"  # a cold run reads the files: the models come in
+    assert warm.stdout == cold.stdout and warm.stderr.splitlines()[-1] == "[]", warm.stderr

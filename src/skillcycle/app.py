@@ -9,16 +9,18 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 
 from .atomic import replace_file
-from .loader import RepoNotFound, find_root, load
 from .problems import Problem
 from .render.table import show_controls
-from .validate import Validation, validate_loaded
+from .walk import RepoNotFound, find_root
+
+if TYPE_CHECKING:
+    from .validate import Validation
 
 app = typer.Typer(
     name="skillcycle",
@@ -135,13 +137,16 @@ NoCacheOption = Annotated[
 ]
 
 
-def run_validation(root: Path, as_of: date, no_cache: bool = False, need_repo: bool = True) -> Validation:
+def run_validation(root: Path, as_of: date, no_cache: bool = False, need_repo: bool = True) -> "Validation":
     """Load and validate, through the snapshot and the parse cache unless `no_cache` or
     SKILLCYCLE_NO_CACHE=1. With `need_repo` False, a valid repo may come back without its Repo."""
     use_cache = not (no_cache or os.environ.get("SKILLCYCLE_NO_CACHE", "") not in ("", "0"))
     progress = _LoadProgress()
     try:
         if not use_cache:
+            from .loader import load
+            from .validate import validate_loaded
+
             return validate_loaded(load(root, progress), as_of, date.today())
         from .snapshot import validate_warm
 

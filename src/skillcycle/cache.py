@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import hmac
 import marshal
 import os
 import sys
@@ -39,109 +38,22 @@ from typing import Any, Callable, Iterator
 
 from pydantic import ValidationError
 
-from . import __version__, loader, schema, yamlstrict
-from .atomic import replace_file
+from . import __version__, loader, schema, walk, yamlstrict
+from .cachefiles import CACHE_DIR, RACY_NS, SUM, file_hash, seal, write_entry
 from .checks import RAW_KINDS
 from .loader import DirectorySource, FileSource, SourceFile
 
-CACHE_DIR = Path(".skillcycle") / "cache"
 PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
 _CHUNK = 500
 _MAGIC = b"skillcycle parse cache\n"
-_SUM = 16
-RACY_NS = 2_000_000_000  # files modified this recently are not trusted by their stat alone
 
 
 def _code_version() -> bytes:
-    digest = hashlib.blake2b(digest_size=_SUM)
+    digest = hashlib.blake2b(digest_size=SUM)
     digest.update(f"{__version__}\0{sys.version}\0".encode())
     for module in (schema, yamlstrict, sys.modules[__name__]):
         digest.update(Path(module.__file__).read_bytes())
     return digest.digest()
-
-
-def _hash(raw: bytes) -> bytes:
-    return hashlib.blake2b(raw, digest_size=_SUM).digest()
-
-
-# Files hashed before the rest is shared among the cores (see loader.in_forks).
-PARALLEL_HASH = 5_000
-
-
-def hash_files(root: Path, rels: list[str]) -> list[bytes | None]:
-    """The hash of each file's bytes (None: unreadable). A checkout gives every file a new
-    mtime, so the first run after one in CI hashes them all: 300k files at 10k people."""
-    top = os.fspath(root)
-    paths = [os.path.join(top, rel) for rel in rels]
-    if len(paths) > PARALLEL_HASH:
-        chunks = [paths[start:start + PARALLEL_HASH] for start in range(0, len(paths), PARALLEL_HASH)]
-        shared = loader.in_forks(_hash_paths, chunks)
-        if shared is not None:
-            return [digest for chunk in shared for digest in chunk]
-    return _hash_paths(paths)
-
-
-def _hash_paths(paths: list[str]) -> list[bytes | None]:
-    # os.open and os.read: a third of the time of Path.read_bytes on small files.
-    digests: list[bytes | None] = []
-    for path in paths:
-        try:
-            fd = os.open(path, os.O_RDONLY)
-        except OSError:
-            digests.append(None)
-            continue
-        try:
-            parts = []
-            while part := os.read(fd, 1 << 20):
-                parts.append(part)
-            digests.append(_hash(b"".join(parts)))
-        except OSError:
-            digests.append(None)
-        finally:
-            os.close(fd)
-    return digests
-
-
-def seal(payload: bytes) -> bytes | None:
-    """A MAC of `payload` under this user's cache key, or None when there is no key.
-
-    The cache folder is inside the repo, so a repo can arrive with one committed (a
-    hostile pull request): a plain checksum would let it forge parsed values or a
-    stored "valid" verdict. Only files sealed with a key that never leaves this
-    machine's user are trusted. HMAC-SHA256 rather than keyed BLAKE2b: CPUs hash
-    SHA-256 in hardware, twice as fast here (0.17 vs 0.32 s for the 300 MB a warm
-    run reads at 10k people).
-    """
-    key = _secret()
-    return None if key is None else hmac.digest(key, payload, "sha256")[:_SUM]
-
-
-_KEY: list[bytes | None] = []
-
-
-def _secret() -> bytes | None:
-    """32 random bytes kept in the user's cache folder ($XDG_CACHE_HOME or ~/.cache), made on
-    first use, readable by the user alone; None (no caching) when it cannot be read or made."""
-    if not _KEY:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        path = Path(base) / "skillcycle" / "cache.key"
-        key = None
-        try:
-            key = path.read_bytes()
-        except OSError:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(os.urandom(32))
-                key = path.read_bytes()
-            except OSError:  # read-only home, or another process won the race and we cannot read
-                try:
-                    key = path.read_bytes()
-                except OSError:
-                    key = None
-        _KEY.append(key if key and len(key) == 32 else None)
-    return _KEY[0]
 
 
 class _Shard:
@@ -159,9 +71,9 @@ def _read_shard(path: Path, version: bytes) -> dict[str, list]:
     except OSError:
         return {}
     head = len(_MAGIC)
-    if data[:head] != _MAGIC or data[head:head + _SUM] != version:
+    if data[:head] != _MAGIC or data[head:head + SUM] != version:
         return {}
-    checksum, payload = data[head + _SUM:head + 2 * _SUM], data[head + 2 * _SUM:]
+    checksum, payload = data[head + SUM:head + 2 * SUM], data[head + 2 * SUM:]
     if seal(payload) != checksum:
         return {}
     try:
@@ -231,17 +143,6 @@ def shard_of(rel: str) -> str:
     return rel.rsplit("/", 1)[0] if "/" in rel else ""
 
 
-def write_entry(folder: Path, path: Path, data: bytes) -> None:
-    """Write one file of the cache folder atomically (temporary file, then rename), creating the
-    folder, ignored by git, on first use. Raises OSError when the repo is read-only."""
-    if not folder.is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-        ignore = folder.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("*\n", encoding="utf-8")
-    replace_file(path, data)
-
-
 class Reparse:
     """Parses a clean file again for its positions, once, when a check first needs one."""
 
@@ -303,7 +204,7 @@ def _parse(source: FileSource, rel: str, kind: str, known: bytes | None) -> tupl
     raw = source.read(rel)
     if isinstance(raw, yamlstrict.Finding):
         return None, loader.read_source(source, rel, kind)
-    digest = _hash(raw)
+    digest = file_hash(raw)
     if digest == known:
         return digest, None
     return digest, loader._parse_into(SourceFile(rel, kind, yamlstrict.Document()), raw)
@@ -422,7 +323,7 @@ def _parse_many(
 ) -> Iterator[tuple[bytes | None, SourceFile | None]]:
     """`_parse` over items, in order; in worker processes when there are many and several cores."""
     chunks = [items[start:start + _CHUNK] for start in range(0, len(items), _CHUNK)]
-    workers = min(loader.usable_cores(), len(chunks))
+    workers = min(walk.usable_cores(), len(chunks))
     if len(items) > PARALLEL_MIN and workers > 1:
         with ProcessPoolExecutor(workers) as pool:
             for chunk, results in zip(chunks, pool.map(_parse_chunk, [source.root] * len(chunks), chunks)):

@@ -16,8 +16,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from .loader import Loaded, SourceFile, did_you_mean
-from .problems import Problem
+from .loader import Loaded, SourceFile
+from .problems import Problem, did_you_mean
 from .schema import SLUG
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .facts import SOURCE_PRIORITY, add_months, requirements_on
 from .levels import Level
-from .loader import did_you_mean
+from .problems import did_you_mean
 from .repo import Repo
 from .schema import Skill
 

@@ -20,7 +20,7 @@ import pandas as pd
 from .facts import GoalFact, Quarter, current_levels, goal_facts, goal_status, requirements_on, self_levels
 from .gaps import person_gaps, person_tracks
 from .levels import Level
-from .loader import did_you_mean
+from .problems import did_you_mean
 from .repo import Repo
 from .schema import Checkin, Role
 

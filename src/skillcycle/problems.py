@@ -6,6 +6,8 @@ from CODES (see tests/test_docs.py), so the two never drift apart.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -104,3 +106,9 @@ def codes_markdown() -> str:
     lines = ["| code | name | severity | meaning |", "|---|---|---|---|"]
     lines += [f"| {c.code} | {c.name} | {c.severity.value} | {c.summary} |" for c in CODES.values()]
     return "\n".join(lines)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' — did you mean X?' for the choice closest to `word`, or '' when none is close."""
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" — did you mean {match[0]!r}?" if match else ""

@@ -28,7 +28,7 @@ import jinja2
 
 from .facts import Quarter
 from .jsonschema_export import all_schemas, modeline
-from .loader import kind_of
+from .walk import kind_of
 
 TEMPLATE_PACKAGE = "skillcycle"
 TEMPLATE_DIR = ("templates", "init")

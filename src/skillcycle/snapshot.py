@@ -20,7 +20,7 @@ code version. Hashing 300k files on every run would cost seconds, so
 seen with, and `listing.bin` each file's size, mtime and hash: an unchanged
 listing is the same content without reading a file, and when only mtimes moved
 (a `touch`, a checkout, a cache restored in CI) only those files are hashed.
-A file modified in the last two seconds is always hashed (cache.RACY_NS).
+A file modified in the last two seconds is always hashed (cachefiles.RACY_NS).
 
 Anything new, deleted or different is a miss. The run then starts from the
 *base*, the last content with no errors (`base.bin` names it; `index.bin` holds
@@ -33,7 +33,7 @@ through the parse cache instead. Either way a new snapshot is written.
 `positions.bin` keeps the line and column findings pointed at in files not
 parsed by the run that reported them, by the hash of the file's bytes.
 
-Every file is sealed with a key of this user's (cache.seal: a repo can arrive
+Every file is sealed with a key of this user's (cachefiles.seal: a repo can arrive
 with a forged cache committed) and written atomically; anything unexpected
 reads as a miss and is never unpickled.
 """
@@ -50,18 +50,26 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from . import __version__, cache, checks, loader
-from .loader import DirectorySource, load
+from . import __version__, cachefiles, walk
 from .problems import Problem
-from .repo import TABLES, WHOLE_KINDS, patch_repo
-from .validate import Validation, doc_locator, revalidate, static_problems, validate_loaded
+from .validate import Validation, revalidate
 
+# The models, the loader and the checks are imported where a run needs them: a warm run
+# that only reads the snapshot spends less than importing them would cost.
 if TYPE_CHECKING:
+    from . import checks, loader
     from .index import RepoIndex
 
 _MAGIC = b"skillcycle snapshot\n"
 _SUM = 16
 KEEP_RESULTS = 8  # (as-of, today) pairs remembered per listing
+
+
+def load(*args, **kwargs) -> "loader.Loaded":
+    """loader.load, imported when a run first reads files (see the imports above)."""
+    from .loader import load as load_files
+
+    return load_files(*args, **kwargs)
 
 
 def _code_version() -> bytes:
@@ -93,7 +101,7 @@ class Snapshot:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.folder = root / cache.CACHE_DIR
+        self.folder = root / cachefiles.CACHE_DIR
         self.version = _code_version()
         self.key: bytes | None = None  # this run's listing key, once identify() computed it
         self._compared: dict[bytes, tuple] = {}  # content id -> changes() against its listing
@@ -107,7 +115,7 @@ class Snapshot:
         if data[:head] != _MAGIC + self.version + stamp:
             return None
         checksum, payload = data[head:head + _SUM], data[head + _SUM:]
-        if cache.seal(payload) != checksum:  # torn, damaged, or not made by this user: never unpickled
+        if cachefiles.seal(payload) != checksum:  # torn, damaged, or not made by this user: never unpickled
             return None
         try:
             return loads(payload)
@@ -115,18 +123,18 @@ class Snapshot:
             return None
 
     def _write(self, name: str, stamp: bytes, payload: bytes) -> None:
-        sealed = cache.seal(payload)
+        sealed = cachefiles.seal(payload)
         if sealed is None:
             return
         data = _MAGIC + self.version + stamp + sealed + payload
         try:
-            cache.write_entry(self.folder, self.folder / name, data)
+            cachefiles.write_entry(self.folder, self.folder / name, data)
         except OSError:  # a read-only repo: no snapshot, same answers
             pass
 
     # -- which content is on disk ------------------------------------------------
 
-    def identify(self, listing: loader.Listing) -> bytes | None:
+    def identify(self, listing: walk.Listing) -> bytes | None:
         """The content id of the files as listed, if the last run saw the same paths and
         bytes; None otherwise (new, deleted or changed files, or no snapshot yet)."""
         key = self.key = listing.key()
@@ -163,7 +171,7 @@ class Snapshot:
         self, entries: list[tuple[str, str]], stats: dict[str, tuple[int, int]], files: list[tuple],
     ) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
         known = {rel: (size, mtime, digest) for rel, _, size, mtime, digest in files}
-        racy = time.time_ns() - cache.RACY_NS
+        racy = time.time_ns() - cachefiles.RACY_NS
         digests: dict[str, bytes] = {}
         changed = []
         moved = []  # same size, another mtime (or too recent to trust it): the bytes tell
@@ -175,7 +183,7 @@ class Snapshot:
                 moved.append((rel, kind))
             else:
                 digests[rel] = was[2]
-        for (rel, kind), digest in zip(moved, cache.hash_files(self.root, [rel for rel, _ in moved])):
+        for (rel, kind), digest in zip(moved, cachefiles.hash_files(self.root, [rel for rel, _ in moved])):
             if digest == known[rel][2]:
                 digests[rel] = digest
             else:
@@ -228,6 +236,8 @@ class Snapshot:
         """Write the repo of `content` (valid): repo.bin, and each table in a file of its own named
         by the files its rows come from, so that a table no change touched is not written again
         (the ratings are 80% of the bytes at 10k people; an edited check-in leaves them as they are)."""
+        from .repo import TABLES
+
         light = validation.repo.tables_only()
         keys = table_keys(entries, digests)
         for name, key in keys.items():
@@ -280,6 +290,8 @@ _TABLE_SOURCES = {"ratings": "assessments", "goals": "goals", "checkin_table": "
 
 def table_keys(entries: list[tuple[str, str]], digests: dict[str, bytes]) -> dict[str, bytes]:
     """Per table, a digest of the paths and bytes of the files it is built from."""
+    from .repo import WHOLE_KINDS
+
     shaping = [(rel, digests[rel]) for rel, kind in entries if kind in WHOLE_KINDS]
     sources: dict[str, list] = {kind: [] for kind in _TABLE_SOURCES.values()}
     for rel, kind in entries:
@@ -298,7 +310,7 @@ def _table_file(name: str, key: bytes) -> str:
 def _listing(entries: list[tuple[str, str]], stats: dict[str, tuple[int, int]], digests: dict[str, bytes]) -> list[tuple]:
     """(rel, kind, size, mtime, digest) per file; a file modified in the last moments gets no
     mtime (-1), so that the next run reads its bytes again."""
-    racy = time.time_ns() - cache.RACY_NS
+    racy = time.time_ns() - cachefiles.RACY_NS
     files = []
     for rel, kind in entries:
         size, mtime = stats[rel]
@@ -312,11 +324,13 @@ def _plain(problems: list[Problem]) -> list[tuple]:
 
 def _disk_locator(root: Path) -> Callable[[str, tuple, bool], tuple[int, int]]:
     """Positions in files not parsed this run: each file parsed once, when first pointed into."""
-    files: dict[str, cache.Reparse] = {}
+    from .cache import Reparse
+
+    files: dict[str, Reparse] = {}
 
     def locate(rel: str, path: tuple, key: bool) -> tuple[int, int]:
         if rel not in files:
-            files[rel] = cache.Reparse(str(root / rel))
+            files[rel] = Reparse(str(root / rel))
         return files[rel].document().at(path, key=key)
 
     return locate
@@ -366,7 +380,7 @@ def validate_warm(
     With `need_repo` False a hit may come back with `repo` None although the repo
     is valid: enough for `validate`, which reports only problems and counts.
     """
-    listing = loader.discover(root)
+    listing = walk.discover(root)
     snapshot = Snapshot(root)
     content = snapshot.identify(listing)
     results = snapshot.results(content) if content else {}
@@ -383,6 +397,17 @@ def validate_warm(
             snapshot.save_result(content, results, as_of, today, known)
             locate.save(digests().values() if locate.added else ())
         return Validation(known.counts, known.problems, repo, static)
+    return _read_changes(snapshot, root, listing, as_of, today, progress)
+
+
+def _read_changes(
+    snapshot: Snapshot, root: Path, listing: walk.Listing, as_of: date, today: date, progress: Callable[[int, int], None] | None,
+) -> Validation:
+    """A miss: validate from the base and the files changed since, or from every file; then
+    record the new content, its repo (when valid) and its answer."""
+    from .loader import DirectorySource
+    from .validate import doc_locator, validate_loaded
+
     source = DirectorySource(root, stats=listing.stats)
     entries, listed = listing.entries, listing.problems
     digests: dict[str, bytes] = {}
@@ -405,13 +430,18 @@ def validate_warm(
 
 
 def _from_base(
-    snapshot: Snapshot, source: DirectorySource, entries: list[tuple[str, str]], listed: list[Problem],
+    snapshot: Snapshot, source: "loader.DirectorySource", entries: list[tuple[str, str]], listed: list[Problem],
     as_of: date, today: date, progress: Callable[[int, int], None] | None, digests: dict[str, bytes],
 ) -> Validation | None:
     """The validation of the files as they are, from the last valid content: only the files
     changed since are read; their rows replace theirs in its index and tables, and every
     check runs again on those. None (read everything) when there is no base, when a file
     that shapes the whole repo changed (repo.WHOLE_KINDS), or when most files did."""
+    from . import loader
+    from .index import build_index
+    from .repo import WHOLE_KINDS, patch_repo
+    from .validate import static_problems
+
     base = snapshot.base()
     if base is None:
         return None
@@ -420,8 +450,6 @@ def _from_base(
     removed = {rel for rel, _ in changed} | ({rel for rel, *_ in files} - {rel for rel, _ in entries})
     if len(removed) > len(entries) // 2 or any(loader.kind_of(rel) in WHOLE_KINDS for rel in removed):
         return None
-    from .index import build_index
-
     part = load(source, progress, digests=digests, only=[rel for rel, _ in changed])
     digests.update(unchanged)
     parsed = {file.rel: file for file in part.files}

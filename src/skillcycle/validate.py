@@ -8,20 +8,22 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from . import checks
-from .loader import Loaded, SourceFile, load
 from .problems import Problem, has_errors, sort_problems
-from .repo import Repo, build_repo
 
+# Light to import: a warm run unpickles its stored Validation and reads nothing else of this
+# module; the checks and the loader come with the functions that run them.
 if TYPE_CHECKING:
+    from . import checks
     from .index import RepoIndex
+    from .loader import Loaded, SourceFile
+    from .repo import Repo
 
 
 @dataclass
 class Validation:
     counts: dict[str, int]  # files, and people, skills, roles when the repo is valid
     problems: list[Problem]
-    repo: Repo | None  # None when there are errors: nothing may be computed from it
+    repo: "Repo | None"  # None when there are errors: nothing may be computed from it
     static: list[Problem]  # the problems that depend on neither as-of nor today: what a snapshot keeps
     index: "RepoIndex | None" = None  # what the static checks read (a full load's; not kept in results)
 
@@ -33,6 +35,8 @@ class Validation:
 def static_problems(index: "RepoIndex", kinds: set[str], listed: list[Problem], source_of: checks.SourceOf) -> list[Problem]:
     """Every check whose answer depends on the files alone: what the walk found, each file's
     own findings, and the checks across files."""
+    from . import checks
+
     return listed + index.own + checks.cross_file_problems(index, kinds, source_of)
 
 
@@ -49,7 +53,9 @@ def doc_locator(files: list[SourceFile]) -> checks.Locate:
 def validate_loaded(loaded: Loaded, as_of: date, today: date, locate: checks.Locate | None = None) -> Validation:
     """Every check over a full load; the dated checks find positions with `locate`, by default
     in the loaded documents."""
+    from . import checks
     from .index import build_index
+    from .repo import build_repo
 
     files = {source.rel: source for source in loaded.files}
     index = build_index(loaded.files)
@@ -77,6 +83,8 @@ def revalidate(
     (the tables then hold the valid files' rows) only C009 is added and no repo comes back."""
     import numpy as np
 
+    from . import checks
+
     ratings = repo.ratings
     late = ratings[ratings["date"] > np.datetime64(today, "s")]
     rows = zip(late["file"].tolist(), late["item"].tolist(), late["dated"].tolist(), late["date"].dt.date.tolist())
@@ -92,4 +100,6 @@ def validate_path(
     overlay: dict[str, bytes] | None = None,
 ) -> Validation:
     """Validate the repo at root; `overlay` (rel path -> content) is checked as if already written."""
+    from .loader import load
+
     return validate_loaded(load(root, progress, overlay), as_of, today)

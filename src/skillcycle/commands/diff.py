@@ -9,7 +9,6 @@ from typing import Annotated, Optional
 import typer
 
 from ..app import EXIT_INVALID, AsOfOption, RepoOption, app, as_of_date, fail, locate_repo, say
-from ..loader import DirectorySource
 from ..report_problems import format_text
 
 
@@ -54,6 +53,8 @@ def diff(
         base_source = read_revision(top, base_commit, prefix)
         base_label = _label(base, base_commit)
         if worktree:
+            from ..loader import DirectorySource
+
             head_source, head_label = DirectorySource(root), WORKTREE
         else:
             head_name = head or "HEAD"

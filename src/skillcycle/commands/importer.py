@@ -10,20 +10,23 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .. import importing
 from ..app import (
     EXIT_INVALID, EXIT_USAGE, RepoOption, app, as_of_date, fail, locate_repo, open_repo, print_problems_text, say,
     write_atomically,
 )
 from ..extras import MissingExtra
-from ..loader import discover, kind_of
+from ..walk import discover, kind_of
 from ..problems import Severity
 from ..validate import validate_path
 
+if TYPE_CHECKING:
+    from .. import importing
+
+# importing.py (the planners) is imported by the commands that run it: the CLI starts without it.
 import_app = typer.Typer(
     name="import",
     help="Bring spreadsheets and LMS records into the repo: ratings, roles, xapi.",
@@ -40,6 +43,8 @@ SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="XLSX: the s
 
 
 def _read(file: Path, sheet: str | None) -> importing.Sheet:
+    from .. import importing
+
     try:
         return importing.read_sheet(file, sheet)
     except (importing.SheetError, MissingExtra) as exc:
@@ -47,6 +52,8 @@ def _read(file: Path, sheet: str | None) -> importing.Sheet:
 
 
 def _scale(levels: str | None) -> importing.Scale:
+    from .. import importing
+
     try:
         return importing.parse_scale(levels)
     except ValueError as exc:
@@ -110,6 +117,8 @@ def import_ratings(
     repo: RepoOption = None,
 ) -> None:
     """Write one new assessments/ batch from a calibration sheet."""
+    from .. import importing
+
     day = as_of_date(date_)  # required: never today by default
     scale = _scale(levels)
     grid = _read(file, sheet)
@@ -133,6 +142,8 @@ def import_roles(
     repo: RepoOption = None,
 ) -> None:
     """Create roles/ files (and add missing skills to competencies.yaml) from a role x skill matrix."""
+    from .. import importing
+
     scale = _scale(levels)
     grid = _read(file, sheet)
     root = locate_repo(repo)
@@ -161,6 +172,8 @@ def import_xapi(
     repo: RepoOption = None,
 ) -> None:
     """Write a new completions/ batch from xAPI statements (completed/passed verbs only)."""
+    from .. import importing
+
     try:
         statements = importing.read_statements(file)
     except importing.SheetError as exc:

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, locate_repo, open_repo, say, write_atomically
-from ..loader import did_you_mean
+from ..problems import did_you_mean
 
 SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 INDEX_STEM = "index"

@@ -9,7 +9,9 @@ from typing import Annotated, Optional
 import typer
 
 from ..app import EXIT_INVALID, EXIT_OK, app, fail, say, write_atomically
-from ..jsonschema_export import KINDS, all_schemas, file_name, render, schema_for, stale
+from ..walk import FOLDER_KINDS, TOP_KINDS
+
+KINDS = (*TOP_KINDS, *FOLDER_KINDS)  # as jsonschema_export.KINDS, without importing the models to start
 
 
 @app.command("schema")
@@ -32,6 +34,8 @@ def schema(
     file name. Point a `# yaml-language-server: $schema=schemas/<kind>.schema.json`
     modeline at a written file for completion and hover help in editors.
     """
+    from ..jsonschema_export import all_schemas, file_name, render, schema_for, stale
+
     if kind is not None and kind not in KINDS:
         raise fail(f"unknown file kind {kind!r}; use one of {', '.join(KINDS)}")
     if check and out is None:
