@@ -1,8 +1,8 @@
 """Find a skills repo and list its files: the one part of loading a warm run needs.
 
-Kept apart from the loader (and free of pydantic and PyYAML), because a warm run
-that nothing changed for does no more than walk the tree, hash the listing and
-print what the snapshot stored: importing the models would cost more than that.
+Kept apart from the loader (and free of pydantic and PyYAML): when nothing
+changed, a warm run does no more than walk the tree, hash the listing and print
+what the snapshot stored, and importing the models would cost more than that.
 """
 
 from __future__ import annotations
@@ -143,8 +143,8 @@ def discover(root: Path) -> Listing:
     return listing
 
 
-# Names listed before the folders left are shared among the cores: a fork costs
-# milliseconds, a folder of 10k files about 40.
+# Names listed before the folders left are shared among the cores: at 30k names the
+# workers cost what they save, at 300k they save 0.4 s of a 1.1 s walk (2 cores).
 PARALLEL_WALK = 50_000
 
 
