@@ -174,3 +174,14 @@ def test_shards_are_let_go_as_their_folders_are_read_and_keep_every_listed_file(
     shards = [cache._read_shard(path, cache._code_version()) for path in (tiny / ".skillcycle" / "cache").glob("*.bin")]
     cached = sorted(rel for shard in shards for rel in shard)
     assert cached == sorted(str(p.relative_to(tiny)) for p in tiny.rglob("*.yaml") if ".skillcycle" not in p.parts)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_hashing_a_file_swapped_for_a_fifo_does_not_wait_for_a_writer(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    os.mkfifo(tmp_path / "pipe.yaml")
+    code = f"import pathlib; from skillcycle import cachefiles; print(cachefiles.hash_files(pathlib.Path({str(tmp_path)!r}), ['pipe.yaml']))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)  # blocked: TimeoutExpired
+    assert done.returncode == 0, done.stderr
