@@ -197,11 +197,13 @@ def _ts(day: date | None) -> pd.Timestamp:
 def _org(repo: Repo, as_of: date) -> _Org:
     people = pd.DataFrame(
         [
-            (pid, p.role, repo.roles[p.role].family if p.role in repo.roles else None, p.manager, _ts(p.started), _ts(p.left))
+            (pid, p.role, repo.roles[p.role].family if p.role in repo.roles else None, p.manager, p.started, p.left)
             for pid, p in repo.people.items()
         ],
         columns=["person", "role", "family", "manager", "started", "left"],
     ).set_index("person")
+    for column in ("started", "left"):  # one conversion per column: a Timestamp per date costs 0.25 s at 10k people
+        people[column] = pd.to_datetime(people[column]).astype("datetime64[s]")
     # Dates after as-of are not used (SPEC §5.2): a later `left` is as good as none.
     people.loc[people["left"] > _ts(as_of), "left"] = pd.NaT
 
