@@ -401,27 +401,37 @@ def test_gap_reads_only_the_tables_it_needs(acme: Path, monkeypatch) -> None:
     args = ["gap", "--format", "json", "--repo", acme, "--as-of", "2026-11-20"]
     cold = run(*args)
     read = []
-    real = snapshot.Snapshot._table
-    monkeypatch.setattr(snapshot.Snapshot, "_table", lambda self, name, key: read.append(name) or real(self, name, key))
+    real = snapshot.StoredTables.read
+    monkeypatch.setattr(snapshot.StoredTables, "read", lambda self, name: read.append(name) or real(self, name))
     loads_fail(monkeypatch)
     assert run(*args) == cold
     assert read == ["ratings"]
 
 
-def test_a_damaged_table_is_rebuilt_from_the_files_and_written_again(acme: Path) -> None:
+def test_a_damaged_table_is_rebuilt_from_the_files_and_written_again(acme: Path, monkeypatch) -> None:
     args = ["metrics", "--quarter", "2026Q3", "--format", "json", "--repo", acme, "--as-of", "2026-11-20"]
     cold = run(*args)
     ratings = next(p for p in (acme / ".skillcycle" / "cache").glob("table-ratings-*.bin"))
     data = bytearray(ratings.read_bytes())
     data[-10] ^= 0xFF
     ratings.write_bytes(bytes(data))
-    assert run(*args) == cold  # the seal fails: read from the files instead
-    assert not ratings.exists()
-    checkin = acme / "checkins" / "2025-12" / "ada-2025-12-19.yaml"
-    checkin.write_text(checkin.read_text() + "# edited\n")
-    settle(acme, PAST + 60)
+    assert run(*args) == cold  # the seal fails: built from the files instead...
+    assert ratings.read_bytes() != bytes(data)  # ...and written back
+    loads_fail(monkeypatch)
     assert run(*args) == cold
-    assert ratings.exists()  # same files, same name: written again by the next save
+
+
+def test_table_files_of_another_version_are_not_taken_for_this_ones(acme: Path, monkeypatch) -> None:
+    """Table files are named by their source files and the code version: after an upgrade the
+    miss writes the new version's tables, and the next run reads them, not the files."""
+    args = ["metrics", "--quarter", "2026Q3", "--format", "json", "--repo", acme, "--as-of", "2026-11-20"]
+    cold = run(*args)
+    old = set(table_files(acme))
+    monkeypatch.setattr(snapshot, "_code_version", lambda: b"another version!")
+    assert run(*args) == cold  # a miss: every snapshot file is of the old version
+    assert len(table_files(acme)) == 4 and not old & set(table_files(acme))
+    loads_fail(monkeypatch)
+    assert run(*args) == cold
 
 
 def test_a_warm_validate_imports_neither_the_models_nor_pandas(acme: Path) -> None:

@@ -82,14 +82,17 @@ class Repo:
         return self._table("review_table")
 
     def _table(self, name: str) -> "pd.DataFrame":
-        # A repo from the snapshot reads its tables from there when first used (`stored_tables`:
-        # name -> reader, None when unreadable); otherwise they are built from the per-file lists.
-        stored = self.__dict__.get("stored_tables", {}).get(name)
-        table = stored() if stored else None
+        # A repo from the snapshot reads its tables from there when first used (`stored_tables`,
+        # a snapshot.StoredTables); otherwise, or when that file is unreadable, they are built
+        # from the per-file lists (and written back to the snapshot).
+        stored = self.__dict__.get("stored_tables")
+        table = stored.read(name) if stored else None
         if table is None:
             from . import facts
 
             table = getattr(facts, _BUILDERS[name])(self)
+            if stored:
+                stored.write(name, table)
         return table
 
     def tables_only(self) -> "Repo":

@@ -223,14 +223,8 @@ class Snapshot:
             return None
         repo, static, keys = found
         repo.root = self.root  # the repo may have been moved or copied, cache and all, since
-        repo.stored_tables = {name: functools.partial(self._table, name, key) for name, key in keys.items()}
+        repo.stored_tables = StoredTables(self, keys)
         return repo, static
-
-    def _table(self, name: str, key: bytes):
-        found = self._read(_table_file(name, key), key)
-        if found is None:  # damaged or gone: rebuilt from the files, and written again on the next save
-            (self.folder / _table_file(name, key)).unlink(missing_ok=True)
-        return found
 
     def save_repo(self, content: bytes, validation: Validation, entries: list[tuple[str, str]], digests: dict[str, bytes]) -> None:
         """Write the repo of `content` (valid): repo.bin, and each table in a file of its own named
@@ -239,14 +233,15 @@ class Snapshot:
         from .repo import TABLES
 
         light = validation.repo.tables_only()
-        keys = table_keys(entries, digests)
-        for name, key in keys.items():
-            if not (self.folder / _table_file(name, key)).exists():
-                self._write(_table_file(name, key), key, pickle.dumps(light.__dict__[name], pickle.HIGHEST_PROTOCOL))
+        keys = table_keys(entries, digests, self.version)
+        stored = StoredTables(self, keys)
+        for name in keys:
+            if not (self.folder / stored.file(name)).exists():
+                stored.write(name, light.__dict__[name])
         for name in TABLES:
             light.__dict__.pop(name)
         self._write("repo.bin", content, pickle.dumps((light, validation.static, keys), pickle.HIGHEST_PROTOCOL))
-        live = {_table_file(name, key) for name, key in keys.items()}
+        live = {stored.file(name) for name in keys}
         for stale in self.folder.glob("table-*.bin"):
             if stale.name not in live:
                 stale.unlink(missing_ok=True)
@@ -273,10 +268,11 @@ class Snapshot:
         if stored is None or not (isinstance(indexed, tuple) and len(indexed) == 2):
             return None
         repo = stored[0]
-        for name, read in repo.__dict__.pop("stored_tables").items():
+        tables = repo.__dict__.pop("stored_tables")
+        for name in tables.keys:
             # Read now, all of them (the patch needs them): a table missing here must not be
             # built from the files, which are no longer the base's.
-            table = read()
+            table = tables.read(name)
             if table is None:
                 return None
             repo.__dict__[name] = table
@@ -288,8 +284,30 @@ class Snapshot:
 _TABLE_SOURCES = {"ratings": "assessments", "goals": "goals", "checkin_table": "checkins", "review_table": "reviews"}
 
 
-def table_keys(entries: list[tuple[str, str]], digests: dict[str, bytes]) -> dict[str, bytes]:
-    """Per table, a digest of the paths and bytes of the files it is built from."""
+class StoredTables:
+    """The table files a repo.bin names (Repo reads them through `stored_tables`): each read
+    when first used; one damaged or gone is built from the files by the repo and written
+    back here, so that the next run reads it again."""
+
+    def __init__(self, snapshot: Snapshot, keys: dict[str, bytes]) -> None:
+        self.snapshot, self.keys = snapshot, keys
+
+    def file(self, name: str) -> str:
+        return f"table-{name}-{self.keys[name].hex()}.bin"
+
+    def read(self, name: str):
+        found = self.snapshot._read(self.file(name), self.keys[name])
+        if found is None:
+            (self.snapshot.folder / self.file(name)).unlink(missing_ok=True)
+        return found
+
+    def write(self, name: str, table) -> None:
+        self.snapshot._write(self.file(name), self.keys[name], pickle.dumps(table, pickle.HIGHEST_PROTOCOL))
+
+
+def table_keys(entries: list[tuple[str, str]], digests: dict[str, bytes], version: bytes) -> dict[str, bytes]:
+    """Per table, a digest of the code version and of the paths and bytes of the files it is
+    built from (a table file of another version must not pass for this one's)."""
     from .repo import WHOLE_KINDS
 
     shaping = [(rel, digests[rel]) for rel, kind in entries if kind in WHOLE_KINDS]
@@ -298,13 +316,9 @@ def table_keys(entries: list[tuple[str, str]], digests: dict[str, bytes]) -> dic
         if kind in sources:
             sources[kind].append((rel, digests[rel]))
     return {
-        name: hashlib.blake2b(marshal.dumps((name, shaping, sources[kind]), 2), digest_size=_SUM).digest()
+        name: hashlib.blake2b(marshal.dumps((version, name, shaping, sources[kind]), 2), digest_size=_SUM).digest()
         for name, kind in _TABLE_SOURCES.items()
     }
-
-
-def _table_file(name: str, key: bytes) -> str:
-    return f"table-{name}-{key.hex()}.bin"
 
 
 def _listing(entries: list[tuple[str, str]], stats: dict[str, tuple[int, int]], digests: dict[str, bytes]) -> list[tuple]:
