@@ -10,8 +10,9 @@ thousand people. The snapshot spares that too. It lives in `.skillcycle/cache/`:
   and its static problems (those that depend on the files alone). `gap`,
   `metrics`, and `validate` on a new as-of or day read this, and compute the
   dated checks (C006, C007, C009) again from the tables. Each table is a file
-  of its own (`table-<name>-<key>.bin`, the key a digest of the files its rows
-  come from), read when first used and written only when those files change.
+  of its own (`table-<name>-<key>.bin`, the key a digest of the code version
+  and of the files its rows come from), read when first used and written only
+  when those files change.
 
 Both are keyed by the repo's *content id*: a hash of every skills file's path
 and bytes, and of what the walk reported (symlinks and the like), with the
