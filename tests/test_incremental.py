@@ -3,6 +3,7 @@ it reads only those files, and must answer exactly as reading every file does.""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -138,6 +139,11 @@ def test_tables_follow_changed_deleted_and_new_batches(acme: Path, monkeypatch) 
     opening = next((acme / "openings").glob("*.yaml"))
     opening.rename(opening.with_name("zz-" + opening.name))  # a rename: one file gone, one new
     check(acme, reads, [2])
+    shutil.rmtree(acme / "checkins" / "2025-12")  # a whole folder gone
+    check(acme, reads, [0])
+    (acme / "checkins" / "2027-01").mkdir()  # a new folder, with one file
+    (acme / "checkins" / "2027-01" / "ada-2027-01-05.yaml").write_text(checkin.read_text().replace("2026-11-21", "2027-01-05"))
+    check(acme, reads, [1])
 
 
 def test_invalid_states_keep_the_last_valid_base(acme: Path, monkeypatch) -> None:

@@ -206,7 +206,7 @@ def test_hashing_shared_among_processes_finds_the_one_file_whose_bytes_changed(a
     found, content = stored(acme)
     assert content is None and shared == [65]  # 642 files in chunks of 10
     base, listing = found.base(), discover(acme)
-    digests, changed = found.changes(listing.entries, listing.stats, base[0], base[4])
+    digests, changed = found.changes(listing, base[0], base[4])
     assert changed == [(person.relative_to(acme).as_posix(), "people")]
     assert len(digests) == 641
     assert "[S001] unknown key 'rolf'" in run(*args)[1]

@@ -148,61 +148,62 @@ class Snapshot:
         known = self._read("listing.bin", content, marshal.loads)
         if not (isinstance(known, tuple) and len(known) == 2):
             return None
-        files, known_listed = known
-        entries, listed, stats = listing.entries, listing.problems, listing.stats
-        if [(rel, kind) for rel, kind, *_ in files] != entries or known_listed != _plain(listed):
+        records, known_listed = known
+        same_paths = [(r[0], r[1]) for r in records] == [(f.prefix, f.names) for f in listing.folders]
+        if not same_paths or listing.others or known_listed != _plain(listing.problems):
             return None
-        digests, changed = self.changes(entries, stats, content, files)
+        digests, changed = self.changes(listing, content, records)
         if changed:
             return None
-        self.remember(entries, listed, stats, content, digests)
+        self.remember(listing, content, digests)
         return content
 
-    def changes(
-        self, entries: list[tuple[str, str]], stats: dict[str, tuple[int, int]], content: bytes, files: list[tuple],
-    ) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
-        """Which entries differ from `files`, the listing stored for `content`: the digests of
-        those that do not, and the entries that are new or changed. Only files whose stat moved
-        (or that are too recent to trust it) are read, once per run and content."""
+    def changes(self, listing: walk.Listing, content: bytes, records: list[tuple]) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+        """Which files of `listing` differ from `records`, the listing stored for `content`: the
+        digests of those that do not, and the (rel, kind) of those new or changed. A folder
+        whose names, sizes and mtimes are all as recorded is taken whole; in the others only
+        files whose stat moved (or that are too recent to trust it) are read, once per run
+        and content."""
         if content not in self._compared:
-            self._compared[content] = self._changes(entries, stats, files)
+            self._compared[content] = self._changes(listing, records)
         return self._compared[content]
 
-    def _changes(
-        self, entries: list[tuple[str, str]], stats: dict[str, tuple[int, int]], files: list[tuple],
-    ) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
-        known = {rel: (size, mtime, digest) for rel, _, size, mtime, digest in files}
+    def _changes(self, listing: walk.Listing, records: list[tuple]) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+        known = {record[0]: record for record in records}
         racy = time.time_ns() - cachefiles.RACY_NS
         digests: dict[str, bytes] = {}
-        changed = []
+        changed = [(rel, walk.kind_of(rel)) for rel in listing.others]
         moved = []  # same size, another mtime (or too recent to trust it): the bytes tell
-        for rel, kind in entries:
-            info, was = stats.get(rel), known.get(rel)
-            if info is None or was is None or info[0] != was[0]:
-                changed.append((rel, kind))
-            elif info[1] != was[1] or info[1] >= racy:
-                moved.append((rel, kind))
-            else:
-                digests[rel] = was[2]
-        for (rel, kind), digest in zip(moved, cachefiles.hash_files(self.root, [rel for rel, _ in moved])):
-            if digest == known[rel][2]:
+        for folder in listing.folders:
+            prefix, record = folder.prefix, known.get(folder.prefix)
+            if record is not None and record[1:4] == (folder.names, folder.sizes, folder.mtimes) and max(folder.mtimes, default=0) < racy:
+                digests.update(zip([prefix + name for name in folder.names], record[4]))
+                continue
+            was = dict(zip(record[1], zip(record[2], record[3], record[4]))) if record is not None else {}
+            for name, size, mtime in zip(folder.names, folder.sizes, folder.mtimes):
+                rel, old = prefix + name, was.get(name)
+                if old is None or old[0] != size:
+                    changed.append((rel, folder.kind or walk.kind_of(name)))
+                elif old[1] != mtime or mtime >= racy:
+                    moved.append((rel, folder.kind or walk.kind_of(name), old[2]))
+                else:
+                    digests[rel] = old[2]
+        for (rel, kind, old), digest in zip(moved, cachefiles.hash_files(self.root, [rel for rel, _, _ in moved])):
+            if digest == old:
                 digests[rel] = digest
             else:
                 changed.append((rel, kind))
         changed.sort()
         return digests, changed
 
-    def remember(
-        self, entries: list[tuple[str, str]], listed: list[Problem], stats: dict[str, tuple[int, int]], content: bytes,
-        digests: dict[str, bytes],
-    ) -> list[tuple]:
+    def remember(self, listing: walk.Listing, content: bytes, digests: dict[str, bytes]) -> list[tuple]:
         """Record that the files as listed (identify() saw them: `self.key`) hold `content`;
-        the listing recorded (see `_listing`)."""
-        files = _listing(entries, stats, digests)
-        self._write("listing.bin", content, marshal.dumps((files, _plain(listed))))
-        settled = all(file[3] >= 0 for file in files)
+        the records written (see `_records`)."""
+        records = _records(listing, digests)
+        self._write("listing.bin", content, marshal.dumps((records, _plain(listing.problems))))
+        settled = all(min(record[3], default=0) >= 0 for record in records)
         self._write("head.bin", b"", marshal.dumps((self.key if settled and self.key else b"", content)))
-        return files
+        return records
 
     # -- what is known about that content -------------------------------------------
 
@@ -250,14 +251,16 @@ class Snapshot:
     def digests(self, content: bytes) -> dict[str, bytes]:
         """The hash of each file's bytes as last recorded for `content`."""
         known = self._read("listing.bin", content, marshal.loads)
-        return {rel: digest for rel, _, _, _, digest in known[0]} if isinstance(known, tuple) else {}
+        if not isinstance(known, tuple):
+            return {}
+        return {prefix + name: digest for prefix, names, _, _, hashes in known[0] for name, digest in zip(names, hashes)}
 
     # -- the last valid content: what a run after a few changes starts from ---------------
 
-    def save_base(self, content: bytes, index: "RepoIndex", files: list[tuple]) -> None:
+    def save_base(self, content: bytes, index: "RepoIndex", records: list[tuple]) -> None:
         """Make `content` (valid; its repo.bin written) the base: its index and listing, kept
         until the next valid content, however many invalid states come between."""
-        self._write("index.bin", content, pickle.dumps((index, files), pickle.HIGHEST_PROTOCOL))
+        self._write("index.bin", content, pickle.dumps((index, records), pickle.HIGHEST_PROTOCOL))
         self._write("base.bin", b"", marshal.dumps(content))
 
     def base(self) -> tuple | None:
@@ -322,15 +325,18 @@ def table_keys(entries: list[tuple[str, str]], digests: dict[str, bytes], versio
     }
 
 
-def _listing(entries: list[tuple[str, str]], stats: dict[str, tuple[int, int]], digests: dict[str, bytes]) -> list[tuple]:
-    """(rel, kind, size, mtime, digest) per file; a file modified in the last moments gets no
-    mtime (-1), so that the next run reads its bytes again."""
+def _records(listing: walk.Listing, digests: dict[str, bytes]) -> list[tuple]:
+    """The listing as stored, a record per folder: (prefix, names, sizes, mtimes, digests). A
+    file modified in the last moments gets no mtime (-1), so the next run reads its bytes again."""
     racy = time.time_ns() - cachefiles.RACY_NS
-    files = []
-    for rel, kind in entries:
-        size, mtime = stats[rel]
-        files.append((rel, kind, size, mtime if mtime < racy else -1, digests[rel]))
-    return files
+    records = []
+    for folder in listing.folders:
+        mtimes = folder.mtimes
+        if max(mtimes, default=0) >= racy:
+            mtimes = [mtime if mtime < racy else -1 for mtime in mtimes]
+        prefix = folder.prefix
+        records.append((prefix, folder.names, folder.sizes, mtimes, [digests[prefix + name] for name in folder.names]))
+    return records
 
 
 def _plain(problems: list[Problem]) -> list[tuple]:
@@ -426,7 +432,7 @@ def _read_changes(
     source = DirectorySource(root, stats=listing.stats)
     entries, listed = listing.entries, listing.problems
     digests: dict[str, bytes] = {}
-    validation = _from_base(snapshot, source, entries, listed, as_of, today, progress, digests)
+    validation = _from_base(snapshot, source, listing, as_of, today, progress, digests)
     if validation is None:
         loaded = load(source, progress, use_cache=True, listing=(entries, listed), digests=digests)
         # Positions the dated checks point at, kept for later runs (a new as-of, an edit)
@@ -436,16 +442,16 @@ def _read_changes(
         locate.save(digests.values())
     content = content_id(entries, listed, digests)
     if content is not None and all(rel in source.stats for rel, _ in entries):
-        files = snapshot.remember(entries, listed, source.stats, content, digests)
+        records = snapshot.remember(listing, content, digests)
         if validation.repo is not None:
             snapshot.save_repo(content, validation, entries, digests)
-            snapshot.save_base(content, validation.index, files)
+            snapshot.save_base(content, validation.index, records)
         snapshot.save_result(content, {}, as_of, today, validation)
     return validation
 
 
 def _from_base(
-    snapshot: Snapshot, source: "loader.DirectorySource", entries: list[tuple[str, str]], listed: list[Problem],
+    snapshot: Snapshot, source: "loader.DirectorySource", listing: walk.Listing,
     as_of: date, today: date, progress: Callable[[int, int], None] | None, digests: dict[str, bytes],
 ) -> Validation | None:
     """The validation of the files as they are, from the last valid content: only the files
@@ -460,9 +466,10 @@ def _from_base(
     base = snapshot.base()
     if base is None:
         return None
-    content, repo, _, index, files = base
-    unchanged, changed = snapshot.changes(entries, source.stats, content, files)
-    removed = {rel for rel, _ in changed} | ({rel for rel, *_ in files} - {rel for rel, _ in entries})
+    content, repo, _, index, records = base
+    entries, listed = listing.entries, listing.problems
+    unchanged, changed = snapshot.changes(listing, content, records)
+    removed = {rel for rel, _ in changed} | _gone(records, listing)
     if len(removed) > len(entries) // 2 or any(loader.kind_of(rel) in WHOLE_KINDS for rel in removed):
         return None
     part = load(source, progress, digests=digests, only=[rel for rel, _ in changed])
@@ -481,3 +488,14 @@ def _from_base(
     validation = revalidate(repo, static, as_of, today, locate, index)
     locate.save(digests.values())
     return validation
+
+
+def _gone(records: list[tuple], listing: walk.Listing) -> set[str]:
+    """The files of `records` that `listing` no longer has."""
+    names = {folder.prefix: folder.names for folder in listing.folders}
+    gone: set[str] = set()
+    for prefix, was, *_ in records:
+        now = names.get(prefix, [])
+        if was != now:
+            gone.update(prefix + name for name in set(was) - set(now))
+    return gone
