@@ -18,8 +18,9 @@ Both are keyed by the repo's *content id*: a hash of every skills file's path
 and bytes, and of what the walk reported (symlinks and the like), with the
 code version. Hashing 300k files on every run would cost seconds, so
 `head.bin` holds the listing key (paths, sizes, mtimes) the content was last
-seen with, and `listing.bin` each file's size, mtime and hash: an unchanged
-listing is the same content without reading a file, and when only mtimes moved
+seen with, and `listing.bin` a record per folder of its files' names, sizes,
+mtimes and hashes: an unchanged listing is the same content without reading a
+file, a folder whose record matches is taken whole, and when only mtimes moved
 (a `touch`, a checkout, a cache restored in CI) only those files are hashed.
 A file modified in the last two seconds is always hashed (cachefiles.RACY_NS).
 
@@ -62,7 +63,6 @@ if TYPE_CHECKING:
     from .index import RepoIndex
 
 _MAGIC = b"skillcycle snapshot\n"
-_SUM = 16
 KEEP_RESULTS = 8  # (as-of, today) pairs remembered per listing
 
 
@@ -79,7 +79,7 @@ def _code_version() -> bytes:
     a third of a second that a warm `validate` does not otherwise spend)."""
     from importlib.metadata import version
 
-    digest = hashlib.blake2b(digest_size=_SUM)
+    digest = hashlib.blake2b(digest_size=cachefiles.SUM)
     digest.update(f"{__version__}\0{sys.version}\0{version('pandas')}\0{version('numpy')}\0".encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
@@ -94,7 +94,7 @@ def content_id(entries: list[tuple[str, str]], problems: list[Problem], digests:
     if None in hashes:
         return None
     # marshal format 2, as in Listing.key: equal data, equal bytes
-    return hashlib.blake2b(marshal.dumps((entries, hashes, _plain(problems)), 2), digest_size=_SUM).digest()
+    return hashlib.blake2b(marshal.dumps((entries, hashes, _plain(problems)), 2), digest_size=cachefiles.SUM).digest()
 
 
 class Snapshot:
@@ -115,7 +115,7 @@ class Snapshot:
         head = len(_MAGIC) + len(self.version) + len(stamp)
         if data[:head] != _MAGIC + self.version + stamp:
             return None
-        checksum, payload = data[head:head + _SUM], data[head + _SUM:]
+        checksum, payload = data[head:head + cachefiles.SUM], data[head + cachefiles.SUM:]
         if cachefiles.seal(payload) != checksum:  # torn, damaged, or not made by this user: never unpickled
             return None
         try:
@@ -320,7 +320,7 @@ def table_keys(entries: list[tuple[str, str]], digests: dict[str, bytes], versio
         if kind in sources:
             sources[kind].append((rel, digests[rel]))
     return {
-        name: hashlib.blake2b(marshal.dumps((version, name, shaping, sources[kind]), 2), digest_size=_SUM).digest()
+        name: hashlib.blake2b(marshal.dumps((version, name, shaping, sources[kind]), 2), digest_size=cachefiles.SUM).digest()
         for name, kind in _TABLE_SOURCES.items()
     }
 
@@ -441,7 +441,7 @@ def _read_changes(
         validation = validate_loaded(loaded, as_of, today, locate)
         locate.save(digests.values())
     content = content_id(entries, listed, digests)
-    if content is not None and all(rel in source.stats for rel, _ in entries):
+    if content is not None and not listing.others:  # every file stat-ed: the listing can be recorded
         records = snapshot.remember(listing, content, digests)
         if validation.repo is not None:
             snapshot.save_repo(content, validation, entries, digests)
