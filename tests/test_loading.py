@@ -80,16 +80,22 @@ def test_a_walk_shared_among_processes_lists_exactly_what_one_process_does(tmp_p
     shared = []
     walk_shared = walk._walk_shared
 
-    def spy(pending, listing):
-        shared.append(walk_shared(pending, listing))
-        return shared[-1]
+    def spy(tasks, listing):
+        shared.append((len(tasks), walk_shared(tasks, listing)))
+        return shared[-1][1]
 
     monkeypatch.setattr(walk, "_walk_shared", spy)
-    monkeypatch.setattr(walk, "PARALLEL_WALK", 0)
     monkeypatch.setattr(walk, "usable_cores", lambda: 2)
-    together = discover(acme)
-    assert shared == [True] or not sys.platform.startswith("linux")
-    assert together == alone and together.key() == alone.key()
+    monkeypatch.setattr(walk, "PARALLEL_WALK", 300)
+    after_300 = discover(acme)
+    # acme's folders: each kind's files, then one task per subfolder (people/<family>, ...)
+    kinds = [acme / kind for kind in walk.FOLDER_KINDS if (acme / kind).is_dir()]
+    tasks = len(kinds) + sum(1 for folder in kinds for below in folder.iterdir() if below.is_dir() and not below.is_symlink())
+    assert 0 < shared[0][0] < tasks  # shared once 300 names were listed here
+    shared.clear()
+    together = discover(acme, expected=300)  # the last walk found as many: shared from the start
+    assert shared == [(tasks, True)] or not sys.platform.startswith("linux")
+    assert together == alone == after_300 and together.key() == alone.key()
     assert ("people/engineering/deep/deeper/zed.yaml", "people") in together.entries
     assert [(p.file, p.code) for p in together.problems] == [("checkins/odd.yaml", "Y009")]
     assert "goals/pipe.yaml" in together.others

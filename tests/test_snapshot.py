@@ -212,6 +212,17 @@ def test_hashing_shared_among_processes_finds_the_one_file_whose_bytes_changed(a
     assert "[S001] unknown key 'rolf'" in run(*args)[1]
 
 
+def test_the_next_walk_is_shared_among_cores_from_the_start_when_the_last_found_many_files(acme: Path, monkeypatch) -> None:
+    args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
+    walked: list[int] = []
+    monkeypatch.setattr(snapshot.walk, "discover", lambda root, expected=0: walked.append(expected) or discover(root, expected))
+    assert run(*args)[0] == 0
+    assert walked == [0]  # nothing known yet
+    assert stored(acme)[0].head[2] == 642
+    assert run(*args)[0] == 0
+    assert walked == [0, 642]
+
+
 def test_a_file_modified_just_now_is_hashed_on_every_run_until_it_settles(acme: Path, monkeypatch) -> None:
     args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
     person = next((acme / "people").rglob("*.yaml"))

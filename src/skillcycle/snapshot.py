@@ -18,7 +18,8 @@ Both are keyed by the repo's *content id*: a hash of every skills file's path
 and bytes, and of what the walk reported (symlinks and the like), with the
 code version. Hashing 300k files on every run would cost seconds, so
 `head.bin` holds the listing key (paths, sizes, mtimes) the content was last
-seen with, and `listing.bin` a record per folder of its files' names, sizes,
+seen with (and how many files it had: a big repo is walked on every core from
+the start), and `listing.bin` a record per folder of its files' names, sizes,
 mtimes and hashes: an unchanged listing is the same content without reading a
 file, a folder whose record matches is taken whole, and when only mtimes moved
 (a `touch`, a checkout, a cache restored in CI) only those files are hashed.
@@ -135,14 +136,24 @@ class Snapshot:
 
     # -- which content is on disk ------------------------------------------------
 
+    @functools.cached_property
+    def head(self) -> tuple[bytes, bytes, int] | None:
+        """(listing key, content id, number of files) of the last run."""
+        head = self._read("head.bin", b"", marshal.loads)
+        return head if isinstance(head, tuple) and len(head) == 3 else None
+
+    def discover(self) -> walk.Listing:
+        """The repo's listing, walked on every core at once when the last walk found many files."""
+        return walk.discover(self.root, expected=self.head[2] if self.head else 0)
+
     def identify(self, listing: walk.Listing) -> bytes | None:
         """The content id of the files as listed, if the last run saw the same paths and
         bytes; None otherwise (new, deleted or changed files, or no snapshot yet)."""
         key = self.key = listing.key()
-        head = self._read("head.bin", b"", marshal.loads)
-        if not (isinstance(head, tuple) and len(head) == 2):
+        head = self.head
+        if head is None:
             return None
-        known_key, content = head
+        known_key, content, _ = head
         if key == known_key:
             return content
         known = self._read("listing.bin", content, marshal.loads)
@@ -202,7 +213,8 @@ class Snapshot:
         records = _records(listing, digests)
         self._write("listing.bin", content, marshal.dumps((records, _plain(listing.problems))))
         settled = all(min(record[3], default=0) >= 0 for record in records)
-        self._write("head.bin", b"", marshal.dumps((self.key if settled and self.key else b"", content)))
+        files = len(listing.others) + sum(len(record[1]) for record in records)
+        self._write("head.bin", b"", marshal.dumps((self.key if settled and self.key else b"", content, files)))
         return records
 
     # -- what is known about that content -------------------------------------------
@@ -401,8 +413,8 @@ def validate_warm(
     With `need_repo` False a hit may come back with `repo` None although the repo
     is valid: enough for `validate`, which reports only problems and counts.
     """
-    listing = walk.discover(root)
     snapshot = Snapshot(root)
+    listing = snapshot.discover()
     content = snapshot.identify(listing)
     results = snapshot.results(content) if content else {}
     known = results.get((as_of, today))

@@ -107,8 +107,13 @@ class Listing:
         }
 
 
-def discover(root: Path) -> Listing:
-    """Every skills file of the repo at root; symlinks are reported, never followed."""
+def discover(root: Path, expected: int = 0) -> Listing:
+    """Every skills file of the repo at root; symlinks are reported, never followed.
+
+    `expected` is how many files the last walk of this repo found (0: not known):
+    from PARALLEL_WALK on, the folders are shared among the cores from the start
+    instead of after the first PARALLEL_WALK names.
+    """
     listing = Listing([], [], [])
     top = os.fspath(root)
     tops = Folder("", None)
@@ -129,47 +134,85 @@ def discover(root: Path) -> Listing:
         if len(names) > 1:
             listing.problems.append(both_suffixes(names))
     listing.folders.append(tops)
-    pending: collections.deque[tuple[str, str, str]] = collections.deque()
+    tasks: list[Task] = []
     for kind in FOLDER_KINDS:
         folder = os.path.join(top, kind)
         if os.path.islink(folder):
             listing.problems.append(Problem(kind, 1, 1, "Y009", f"{kind}/ is a symlink; skillcycle does not follow links"))
         elif os.path.isdir(folder):
-            pending.append((folder, kind + "/", kind))
-    _walk(pending, listing, parallel=True)
+            _split(folder, kind, listing, tasks)
+    _walk_tasks(tasks, listing, share_after=0 if expected >= PARALLEL_WALK else PARALLEL_WALK)
     listing.folders.sort(key=lambda f: f.prefix)
     listing.others.sort()
     listing.problems.sort(key=lambda p: (p.file, p.code, p.message))
     return listing
 
 
+# A folder to walk: (path, repo-relative prefix, kind, its names when already listed).
+Task = tuple[str, str, str, "list[str] | None"]
+
 # Names listed before the folders left are shared among the cores: at 30k names the
-# workers cost what they save, at 300k they save 0.4 s of a 1.1 s walk (2 cores).
+# workers cost what they save. At 300k names (2 cores) one process walks in 1.05 s,
+# workers after the first 50k names in 0.72 s, workers from the start in 0.65 s.
 PARALLEL_WALK = 50_000
 
 
-def _walk(pending: collections.deque[tuple[str, str, str]], listing: Listing, parallel: bool = False) -> None:
-    """List the folders in `pending` (path, prefix, kind) and every folder below them, breadth
-    first. With `parallel`, once many files are listed, the folders left are shared among
-    the cores (see in_forks)."""
+def _split(folder: str, kind: str, listing: Listing, tasks: list[Task]) -> None:
+    """The tasks that walk a kind's folder: one per subfolder, and one for the files in it.
+    The names' types come from the directory entries, so nothing is stat-ed yet (a kind's
+    folder holds 10k people or one subfolder per month: the tasks to share)."""
+    below, names = [], []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name[0] == ".":
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    below.append(entry.name)
+                else:
+                    names.append(entry.name)
+    except OSError as exc:
+        listing.problems.append(_unreadable(kind, exc))
+        return
+    tasks.append((folder, kind + "/", kind, sorted(names)))
+    tasks += [(os.path.join(folder, name), f"{kind}/{name}/", kind, None) for name in sorted(below)]
+
+
+def _walk_tasks(tasks: list[Task], listing: Listing, share_after: int) -> None:
+    """Walk every task's folder and the folders below it; once `share_after` names are listed,
+    the tasks left are shared among the cores (see in_forks)."""
     listed = 0
-    while pending:
-        if parallel and listed >= PARALLEL_WALK and len(pending) > 1 and _walk_shared(pending, listing):
+    for at, task in enumerate(tasks):
+        if listed >= share_after and len(tasks) - at > 1 and _walk_shared(tasks[at:], listing):
             return
-        listed += _list_folder(*pending.popleft(), listing, pending)
+        listed += _walk(task, listing)
 
 
-def _walk_shared(pending: collections.deque[tuple[str, str, str]], listing: Listing) -> bool:
-    """Walk `pending` in worker processes; False (nothing done) when they cannot run."""
-    parts = in_forks(_walk_below, list(pending))
+def _walk_shared(tasks: list[Task], listing: Listing) -> bool:
+    """Walk `tasks` in worker processes; False (nothing done) when they cannot run."""
+    parts = in_forks(_walk_apart, tasks)
     if parts is None:
         return False
     for part in parts:
         listing.folders += part.folders
         listing.others += part.others
         listing.problems += part.problems
-    pending.clear()
     return True
+
+
+def _walk_apart(task: Task) -> Listing:
+    part = Listing([], [], [])
+    _walk(task, part)
+    return part
+
+
+def _walk(task: Task, listing: Listing) -> int:
+    """List the task's folder and every folder below it, breadth first; how many names they held."""
+    pending = collections.deque([task])
+    listed = 0
+    while pending:
+        listed += _list_folder(*pending.popleft(), listing, pending)
+    return listed
 
 
 def in_forks(work: Callable[[Any], Any], tasks: list) -> list | None:
@@ -190,12 +233,6 @@ def in_forks(work: Callable[[Any], Any], tasks: list) -> list | None:
         return None
 
 
-def _walk_below(task: tuple[str, str, str]) -> Listing:
-    part = Listing([], [], [])
-    _walk(collections.deque([task]), part)
-    return part
-
-
 def usable_cores() -> int:
     """Cores this process may run on (taskset and container limits), not the machine's."""
     try:
@@ -208,20 +245,22 @@ def usable_cores() -> int:
 _AT_FOLDER = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd
 
 
-def _list_folder(folder: str, prefix: str, kind: str, listing: Listing, pending: collections.deque) -> int:
-    """Add one folder's skills files to `listing` and its subfolders to `pending`; how many names it held."""
+def _list_folder(folder: str, prefix: str, kind: str, names: list[str] | None, listing: Listing, pending: collections.deque) -> int:
+    """Add one folder's skills files to `listing` and its subfolders to `pending`; how many names it
+    held (`names`, sorted, when the caller listed them)."""
     # The hot loop of a warm run (300k files at 10k people): one lstat per name and
     # three list appends per file.
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if _AT_FOLDER else None
         try:
-            names = sorted(os.listdir(folder if fd is None else fd))
+            if names is None:
+                names = sorted(os.listdir(folder if fd is None else fd))
         except BaseException:
             if fd is not None:
                 os.close(fd)
             raise
     except OSError as exc:
-        listing.problems.append(Problem(prefix.rstrip("/"), 1, 1, "Y009", f"cannot read folder: {exc.strerror}"))
+        listing.problems.append(_unreadable(prefix.rstrip("/"), exc))
         return 0
     here = Folder(prefix, kind)
     try:
@@ -239,7 +278,7 @@ def _list_folder(folder: str, prefix: str, kind: str, listing: Listing, pending:
                     here.sizes.append(info.st_size)
                     here.mtimes.append(info.st_mtime_ns)
             elif stat.S_ISDIR(mode):
-                pending.append((os.path.join(folder, name), prefix + name + "/", kind))
+                pending.append((os.path.join(folder, name), prefix + name + "/", kind, None))
             elif stat.S_ISLNK(mode):
                 if name.endswith(SUFFIXES) or os.path.isdir(os.path.join(folder, name)):
                     listing.problems.append(Problem(prefix + name, 1, 1, "Y009", SYMLINK))
@@ -250,6 +289,10 @@ def _list_folder(folder: str, prefix: str, kind: str, listing: Listing, pending:
             os.close(fd)
     listing.folders.append(here)
     return len(names)
+
+
+def _unreadable(folder: str, exc: OSError) -> Problem:
+    return Problem(folder, 1, 1, "Y009", f"cannot read folder: {exc.strerror}")
 
 
 SYMLINK = "is a symlink; skillcycle does not follow links (copy the file instead)"
