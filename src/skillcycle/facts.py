@@ -137,10 +137,6 @@ def ratings_frame(repo: Repo) -> pd.DataFrame:
     }, columns=RATING_COLUMNS).astype(_TEXT)
 
 
-def _upto(ratings: pd.DataFrame, day: date) -> pd.DataFrame:
-    return ratings[ratings["date"] <= np.datetime64(day, "s")]
-
-
 def current_levels(ratings: pd.DataFrame, day: date) -> pd.DataFrame:
     """Current level per (person, skill) on `day` from non-self ratings (SPEC §4).
 
@@ -239,8 +235,9 @@ def achievement_dates(goals: pd.DataFrame, ratings: pd.DataFrame, as_of: date) -
     if learning.empty:
         return pd.Series([], dtype="datetime64[s]")
     wanted = learning[["person", "skill", "start", "target"]].assign(i=learning.index)
-    rated = _upto(ratings, as_of)
-    rated = rated.loc[rated["source"] != "self", ["person", "skill", "date", "level"]]
+    # One take of the four columns read, not of every column (0.57 s of text at 10k people)
+    keep = (ratings["date"] <= np.datetime64(as_of, "s")) & (ratings["source"] != "self")
+    rated = ratings.loc[keep, ["person", "skill", "date", "level"]]
     hits = wanted.merge(rated, on=["person", "skill"], how="inner")
     hits = hits[(hits["date"] >= hits["start"]) & (hits["level"] >= hits["target"])]
     return hits.groupby("i")["date"].min()
