@@ -185,3 +185,28 @@ def test_hashing_a_file_swapped_for_a_fifo_does_not_wait_for_a_writer(tmp_path: 
     code = f"import pathlib; from skillcycle import cachefiles; print(cachefiles.hash_files(pathlib.Path({str(tmp_path)!r}), ['pipe.yaml']))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)  # blocked: TimeoutExpired
     assert done.returncode == 0, done.stderr
+
+
+def test_a_few_files_of_a_big_folder_are_parsed_rather_than_read_from_its_shard(tmp_path: Path, parses: list[str], monkeypatch) -> None:
+    acme = copy(EXAMPLE, tmp_path)
+    cold = loader.load(acme, use_cache=True)
+    checkins = sorted(f.rel for f in cold.files if f.rel.startswith("checkins/2026-07/"))
+    people = sorted(f.rel for f in cold.files if f.rel.startswith("people/engineering/"))
+    shard_bytes = (acme / ".skillcycle" / "cache" / cache.Store(acme, None)._path("checkins/2026-07").name).stat().st_size
+    one_checkin = (acme / checkins[0]).stat().st_size
+    # acme's folders are small: a ratio between "one check-in of the month" and "all of them"
+    worth = shard_bytes // one_checkin // 2
+    assert shard_bytes / sum((acme / rel).stat().st_size for rel in checkins) < worth < shard_bytes / one_checkin
+    monkeypatch.setattr(cache, "SHARD_WORTH", worth)
+    read: list[str] = []
+    read_shard = cache._read_shard
+    monkeypatch.setattr(cache, "_read_shard", lambda path, version: read.append(path.name) or read_shard(path, version))
+    parses.clear()
+    wanted = [checkins[0], *people]
+    narrow = loader.load(acme, use_cache=True, only=wanted)
+    assert parses == [checkins[0]]  # the people folder's shard is worth reading: all its files are wanted
+    assert read == [cache.Store(acme, None)._path("people/engineering").name]
+    assert summary(narrow)[:3] == summary(loader.Loaded(acme, [f for f in cold.files if f.rel in wanted]))[:3]
+    parses.clear()
+    loader.load(acme, use_cache=True, only=checkins)  # every file of the folder: its shard again
+    assert parses == []
