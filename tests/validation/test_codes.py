@@ -126,3 +126,15 @@ def test_fixture_is_clean() -> None:
     repo = Path(__file__).parents[1] / "fixtures" / "tiny"
     problems = validate_path(repo, AS_OF, TODAY).problems
     assert [p.code for p in problems] == ["C007"]  # lin's reskill gap has no goal in the fixture itself
+
+
+@pytest.mark.parametrize("weight, over", [(10, True), (0, False)])
+def test_goal_weights_of_one_cycle_add_up_across_its_files(tiny: Path, weight: int, over: bool) -> None:
+    # goals/ada-2026q3.yaml weighs 15 + 85; a second file for the same cycle sorts after it
+    second = f"person: ada\ncycle: 2026Q3\ngoals:\n  - {{id: ada-extra, kind: performance, title: Extra, due: 2026-09-30, weight: {weight}}}\n"
+    (tiny / "goals" / "ada-again.yaml").write_text(second)
+    found = {(p.code, p.file, p.line, p.message) for p in validate_path(tiny, AS_OF, TODAY).problems if p.code in ("C003", "C011")}
+    expected = {("C011", "goals/ada-again.yaml", 2, "ada already has a goals file for 2026Q3: goals/ada-2026q3.yaml")}
+    if over:
+        expected.add(("C003", "goals/ada-again.yaml", 3, "goal weights of ada in 2026Q3 add up to 110, over 100"))
+    assert found == expected
