@@ -7,6 +7,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -463,3 +464,33 @@ def test_a_warm_validate_imports_neither_the_models_nor_pandas(acme: Path) -> No
     cold, warm = (subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env) for _ in range(2))
     assert cold.stderr.splitlines()[-1] != "[]"  # a cold run reads the files: the models come in
     assert warm.stdout == cold.stdout and warm.stderr.splitlines()[-1] == "[]", warm.stderr
+
+
+def index_files(root: Path) -> dict[str, os.stat_result]:
+    return {p.name: p.stat() for p in (root / ".skillcycle" / "cache").glob("index-*.bin")}
+
+
+def test_the_index_is_a_file_per_part_and_an_edit_writes_its_part_alone(acme: Path) -> None:
+    args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
+    assert run(*args)[0] == 0
+    found, content = stored(acme)
+    _, _, _, index, records = found.base()
+    full = validate_loaded(load(acme), date(2026, 11, 20), date(2026, 11, 20)).index
+    for name in ("defines", "refs", "managers", "goal_files", "goal_ids", "notes"):  # parts joined = one index built whole
+        pd.testing.assert_frame_equal(getattr(index, name), getattr(full, name), check_exact=True)
+    assert sorted(index.own) == sorted(full.own)
+    before = index_files(acme)
+    parts = sorted(name.split("-")[1] for name in before)
+    assert parts == sorted(snapshot.index_keys(records, found.version)) == [
+        "assessments", "checkins", "competencies.yaml", "completions", "goals", "learning.yaml", "openings", "people",
+        "reviews", "roles", "skillcycle.yaml",
+    ]
+    person = acme / "people" / "analytics" / "ada.yaml"
+    person.write_text(person.read_text() + "# edited\n")
+    settle(acme, PAST + 60)
+    assert run(*args)[0] == 0
+    after = index_files(acme)
+    assert len(after) == len(before)
+    changed = sorted(name.split("-")[1] for name in set(after) - set(before))
+    assert changed == ["people"]
+    assert all(after[name].st_ino == before[name].st_ino for name in set(after) & set(before))  # not written again

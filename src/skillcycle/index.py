@@ -49,6 +49,32 @@ class RepoIndex:
         own = [p for p in self.own if p.file not in removed] + other.own
         return RepoIndex(own, **tables)
 
+    def part(self, part: str) -> "RepoIndex":
+        """The rows of the files of one part of the repo (see `part_of`)."""
+        tables = {}
+        for name in _COLUMNS:
+            table = getattr(self, name)
+            files = table["file"].to_numpy(dtype=object)
+            # Rows are in path order: a part's rows are one run, found by bisection.
+            if "." in part:  # a top-level file
+                start, stop = np.searchsorted(files, part, "left"), np.searchsorted(files, part, "right")
+            else:  # a folder: paths from 'part/' up to 'part0' ('0' follows '/')
+                start, stop = np.searchsorted(files, part + "/"), np.searchsorted(files, part + "0")
+            tables[name] = table.iloc[start:stop].reset_index(drop=True)
+        return RepoIndex([p for p in self.own if part_of(p.file) == part], **tables)
+
+    @classmethod
+    def joined(cls, parts: list["RepoIndex"]) -> "RepoIndex":
+        """The index of the parts of a repo, given in `part_of` order (which is path order)."""
+        tables = {name: pd.concat([getattr(part, name) for part in parts], ignore_index=True) for name in _COLUMNS}
+        return cls([p for part in parts for p in part.own], **tables)
+
+
+def part_of(rel: str) -> str:
+    """The part of the repo a file's index rows are stored with: its kind's folder, or the
+    top-level file itself. Sorted part names are in path order (no kind is a prefix of another)."""
+    return rel.split("/", 1)[0]
+
 
 def build_index(files: Iterable[SourceFile]) -> RepoIndex:
     """The index of `files` (sorted by path), column by column: at 10k people the refs alone are millions of rows."""

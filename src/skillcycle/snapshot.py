@@ -27,7 +27,8 @@ A file modified in the last two seconds is always hashed (cachefiles.RACY_NS).
 
 Anything new, deleted or different is a miss. The run then starts from the
 *base*, the last content with no errors (`base.bin` names it; `index.bin` holds
-its index of what each file defines and points at, and its listing): only the
+its listing and names the files of its index of what each file defines and
+points at, one per kind's folder or top-level file, `index-<part>-<key>.bin`): only the
 files that differ from it are read, their rows replace theirs in the index and
 the tables, and every check runs again (`_from_base`). A change to a file that
 shapes the whole repo (repo.WHOLE_KINDS), or to most files, reads every file
@@ -271,8 +272,19 @@ class Snapshot:
 
     def save_base(self, content: bytes, index: "RepoIndex", records: list[tuple]) -> None:
         """Make `content` (valid; its repo.bin written) the base: its index and listing, kept
-        until the next valid content, however many invalid states come between."""
-        self._write("index.bin", content, pickle.dumps((index, records), pickle.HIGHEST_PROTOCOL))
+        until the next valid content, however many invalid states come between. The index is a
+        file per part of the repo (`index-<part>-<key>.bin`, the key a digest of that part's
+        files): an edit writes its own part again, not all 53 MB of it (10k people)."""
+        keys = index_keys(records, self.version)
+        for part, key in keys.items():
+            name = _index_file(part, key)
+            if not (self.folder / name).exists():
+                self._write(name, key, pickle.dumps(index.part(part), pickle.HIGHEST_PROTOCOL))
+        self._write("index.bin", content, marshal.dumps((keys, records)))
+        live = {_index_file(part, key) for part, key in keys.items()}
+        for stale in self.folder.glob("index-*.bin"):
+            if stale.name not in live:
+                stale.unlink(missing_ok=True)
         self._write("base.bin", b"", marshal.dumps(content))
 
     def base(self) -> tuple | None:
@@ -280,8 +292,14 @@ class Snapshot:
         content = self._read("base.bin", b"", marshal.loads)
         if not isinstance(content, bytes):
             return None
-        stored, indexed = self.repo(content), self._read("index.bin", content)
+        from .index import RepoIndex
+
+        stored, indexed = self.repo(content), self._read("index.bin", content, marshal.loads)
         if stored is None or not (isinstance(indexed, tuple) and len(indexed) == 2):
+            return None
+        keys, records = indexed
+        parts = [self._read(_index_file(part, keys[part]), keys[part]) for part in sorted(keys)]
+        if not all(isinstance(part, RepoIndex) for part in parts):
             return None
         repo = stored[0]
         tables = repo.__dict__.pop("stored_tables")
@@ -292,7 +310,7 @@ class Snapshot:
             if table is None:
                 return None
             repo.__dict__[name] = table
-        return (content, *stored, *indexed)
+        return (content, *stored, RepoIndex.joined(parts), records)
 
 
 # The files each table's rows come from; every table also depends on the files that shape the
@@ -335,6 +353,26 @@ def table_keys(entries: list[tuple[str, str]], digests: dict[str, bytes], versio
         name: hashlib.blake2b(marshal.dumps((version, name, shaping, sources[kind]), 2), digest_size=cachefiles.SUM).digest()
         for name, kind in _TABLE_SOURCES.items()
     }
+
+
+def index_keys(records: list[tuple], version: bytes) -> dict[str, bytes]:
+    """Per part of the repo (index.part_of), a digest of the code version and of the paths and
+    bytes of its files: a part's index rows come from its files alone."""
+    parts: dict[str, list] = {}
+    for prefix, names, _, _, digests in records:
+        if prefix:
+            parts.setdefault(prefix.split("/", 1)[0], []).append((prefix, names, digests))
+        else:  # the top-level files, each a part of its own
+            for name, digest in zip(names, digests):
+                parts[name] = [("", [name], [digest])]
+    return {
+        part: hashlib.blake2b(marshal.dumps((version, part, files), 2), digest_size=cachefiles.SUM).digest()
+        for part, files in sorted(parts.items())
+    }
+
+
+def _index_file(part: str, key: bytes) -> str:
+    return f"index-{part}-{key.hex()}.bin"
 
 
 def _records(listing: walk.Listing, digests: dict[str, bytes]) -> list[tuple]:
