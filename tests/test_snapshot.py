@@ -494,3 +494,17 @@ def test_the_index_is_a_file_per_part_and_an_edit_writes_its_part_alone(acme: Pa
     changed = sorted(name.split("-")[1] for name in set(after) - set(before))
     assert changed == ["people"]
     assert all(after[name].st_ino == before[name].st_ino for name in set(after) & set(before))  # not written again
+
+
+def test_a_damaged_index_part_makes_the_next_edit_read_every_file(acme: Path, monkeypatch) -> None:
+    args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
+    assert run(*args)[0] == 0
+    part = next(iter((acme / ".skillcycle" / "cache").glob("index-goals-*.bin")))
+    part.write_bytes(part.read_bytes()[:-7])
+    person = acme / "people" / "analytics" / "ada.yaml"
+    person.write_text(person.read_text().replace("role:", "rolf:", 1))
+    settle(acme, PAST + 60)
+    assert stored(acme)[0].base() is None  # never half an index
+    expected = run(*args, cache=False)
+    assert "[S001] unknown key 'rolf'" in expected[1]
+    assert run(*args) == expected
