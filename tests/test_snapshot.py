@@ -292,7 +292,7 @@ def test_keys_do_not_depend_on_how_equal_objects_are_shared() -> None:
     assert a.entries == b.entries and a.stats == b.stats
     assert a.key() == b.key()
     digests = {name: b"x" * 16 for name, _ in a.entries}
-    assert snapshot.content_id(a.entries, [], digests) == snapshot.content_id(b.entries, [], digests)
+    assert snapshot.content_id(snapshot._records(a, digests), []) == snapshot.content_id(snapshot._records(b, digests), [])
 
 
 def test_a_cache_sealed_under_another_key_is_never_read(acme: Path, monkeypatch) -> None:
@@ -508,3 +508,13 @@ def test_a_damaged_index_part_makes_the_next_edit_read_every_file(acme: Path, mo
     expected = run(*args, cache=False)
     assert "[S001] unknown key 'rolf'" in expected[1]
     assert run(*args) == expected
+
+
+def test_nothing_is_stored_for_content_with_a_file_that_cannot_be_read(acme: Path) -> None:
+    args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
+    huge = acme / "people" / "analytics" / "huge.yaml"
+    huge.write_bytes(b"name: Huge\n" + b"# " + b"x" * (11 * 2**20) + b"\n")  # over the 10 MiB limit: never read
+    first = run(*args)
+    assert first[0] == 1 and "people/analytics/huge.yaml" in first[1]
+    assert snapshot_files(acme) == []
+    assert run(*args) == first

@@ -89,14 +89,12 @@ def _code_version() -> bytes:
     return digest.digest()
 
 
-def content_id(entries: list[tuple[str, str]], problems: list[Problem], digests: dict[str, bytes]) -> bytes | None:
-    """A digest of the repo's content (paths, kinds, bytes' hashes, walk findings); None when a
-    file could not be read, so that nothing is stored for it."""
-    hashes = [digests.get(rel) for rel, _ in entries]
-    if None in hashes:
-        return None
+def content_id(records: list[tuple], problems: list[Problem]) -> bytes:
+    """A digest of the repo's content (paths and bytes' hashes, a folder at a time: see
+    `_records`; the walk's findings)."""
+    folders = [(prefix, names, digests) for prefix, names, _, _, digests in records]
     # marshal format 2, as in Listing.key: equal data, equal bytes
-    return hashlib.blake2b(marshal.dumps((entries, hashes, _plain(problems)), 2), digest_size=cachefiles.SUM).digest()
+    return hashlib.blake2b(marshal.dumps((folders, _plain(problems)), 2), digest_size=cachefiles.SUM).digest()
 
 
 class Snapshot:
@@ -167,7 +165,7 @@ class Snapshot:
         digests, changed = self.changes(listing, content, records)
         if changed:
             return None
-        self.remember(listing, content, digests)
+        self.remember(listing, content, _records(listing, digests))  # type: ignore[arg-type]  # changes() hashed every file
         return content
 
     def changes(self, listing: walk.Listing, content: bytes, records: list[tuple]) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
@@ -208,15 +206,13 @@ class Snapshot:
         changed.sort()
         return digests, changed
 
-    def remember(self, listing: walk.Listing, content: bytes, digests: dict[str, bytes]) -> list[tuple]:
-        """Record that the files as listed (identify() saw them: `self.key`) hold `content`;
-        the records written (see `_records`)."""
-        records = _records(listing, digests)
+    def remember(self, listing: walk.Listing, content: bytes, records: list[tuple]) -> None:
+        """Record that the files as listed (identify() saw them: `self.key`), whose `_records`
+        are `records`, hold `content`."""
         self._write("listing.bin", content, marshal.dumps((records, _plain(listing.problems))))
         settled = all(min(record[3], default=0) >= 0 for record in records)
         files = len(listing.others) + sum(len(record[1]) for record in records)
         self._write("head.bin", b"", marshal.dumps((self.key if settled and self.key else b"", content, files)))
-        return records
 
     # -- what is known about that content -------------------------------------------
 
@@ -382,8 +378,9 @@ def _index_file(part: str, key: bytes) -> str:
     return f"index-{part}-{key.hex()}.bin"
 
 
-def _records(listing: walk.Listing, digests: dict[str, bytes]) -> list[tuple]:
-    """The listing as stored, a record per folder: (prefix, names, sizes, mtimes, digests). A
+def _records(listing: walk.Listing, digests: dict[str, bytes]) -> list[tuple] | None:
+    """The listing as stored, a record per folder: (prefix, names, sizes, mtimes, digests); None
+    when a file has no digest (it could not be read: nothing is stored for such content). A
     file modified in the last moments gets no mtime (-1), so the next run reads its bytes again."""
     racy = time.time_ns() - cachefiles.RACY_NS
     records = []
@@ -392,7 +389,10 @@ def _records(listing: walk.Listing, digests: dict[str, bytes]) -> list[tuple]:
         if max(mtimes, default=0) >= racy:
             mtimes = [mtime if mtime < racy else -1 for mtime in mtimes]
         prefix = folder.prefix
-        records.append((prefix, folder.names, folder.sizes, mtimes, [digests[prefix + name] for name in folder.names]))
+        hashes = [digests.get(prefix + name) for name in folder.names]
+        if None in hashes:
+            return None
+        records.append((prefix, folder.names, folder.sizes, mtimes, hashes))
     return records
 
 
@@ -497,9 +497,10 @@ def _read_changes(
         locate = Positions(snapshot, digests.get, doc_locator(loaded.files))
         validation = validate_loaded(loaded, as_of, today, locate)
         locate.save(digests.values())
-    content = content_id(entries, listed, digests)
-    if content is not None and not listing.others:  # every file stat-ed: the listing can be recorded
-        records = snapshot.remember(listing, content, digests)
+    records = _records(listing, digests)
+    if records is not None and not listing.others:  # every file stat-ed and read: the listing can be recorded
+        content = content_id(records, listed)
+        snapshot.remember(listing, content, records)
         if validation.repo is not None:
             snapshot.save_repo(content, validation, records)
             snapshot.save_base(content, validation.index, records)
