@@ -92,9 +92,7 @@ def _code_version() -> bytes:
 def content_id(records: list[tuple], problems: list[Problem]) -> bytes:
     """A digest of the repo's content (paths and bytes' hashes, a folder at a time: see
     `_records`; the walk's findings)."""
-    folders = [(prefix, names, digests) for prefix, names, _, _, digests in records]
-    # marshal format 2, as in Listing.key: equal data, equal bytes
-    return hashlib.blake2b(marshal.dumps((folders, _plain(problems)), 2), digest_size=cachefiles.SUM).digest()
+    return _digest([(prefix, names, digests) for prefix, names, _, _, digests in records], _plain(problems))
 
 
 class Snapshot:
@@ -132,6 +130,12 @@ class Snapshot:
             cachefiles.write_entry(self.folder, self.folder / name, data)
         except OSError:  # a read-only repo: no snapshot, same answers
             pass
+
+    def _drop_others(self, pattern: str, live: set[str]) -> None:
+        """Delete the files of `pattern` not named in `live` (those of contents no longer current)."""
+        for stale in self.folder.glob(pattern):
+            if stale.name not in live:
+                stale.unlink(missing_ok=True)
 
     # -- which content is on disk ------------------------------------------------
 
@@ -252,10 +256,7 @@ class Snapshot:
         for name in TABLES:
             light.__dict__.pop(name)
         self._write("repo.bin", content, pickle.dumps((light, validation.static, keys), pickle.HIGHEST_PROTOCOL))
-        live = {stored.file(name) for name in keys}
-        for stale in self.folder.glob("table-*.bin"):
-            if stale.name not in live:
-                stale.unlink(missing_ok=True)
+        self._drop_others("table-*.bin", {stored.file(name) for name in keys})
 
     def digests(self, content: bytes) -> dict[str, bytes]:
         """The hash of each file's bytes as last recorded for `content`."""
@@ -277,10 +278,7 @@ class Snapshot:
             if not (self.folder / name).exists():
                 self._write(name, key, pickle.dumps(index.part(part), pickle.HIGHEST_PROTOCOL))
         self._write("index.bin", content, marshal.dumps((keys, records)))
-        live = {_index_file(part, key) for part, key in keys.items()}
-        for stale in self.folder.glob("index-*.bin"):
-            if stale.name not in live:
-                stale.unlink(missing_ok=True)
+        self._drop_others("index-*.bin", {_index_file(part, key) for part, key in keys.items()})
         self._write("base.bin", b"", marshal.dumps(content))
 
     def base(self) -> tuple | None:
@@ -337,41 +335,37 @@ class StoredTables:
 
 def table_keys(records: list[tuple], version: bytes) -> dict[str, bytes]:
     """Per table, a digest of the code version and of the paths and bytes of the files it is
-    built from (a table file of another version must not pass for this one's). Taken from the
-    stored listing a folder at a time, not a file at a time (300k files at 10k people)."""
+    built from (a table file of another version must not pass for this one's)."""
     from .repo import WHOLE_KINDS
 
-    shaping: list = []
-    sources: dict[str, list] = {kind: [] for kind in _TABLE_SOURCES.values()}
-    for prefix, names, _, _, digests in records:
-        if not prefix:  # the top-level files
-            shaping += [(name, digest) for name, digest in zip(names, digests) if walk.kind_of(name) in WHOLE_KINDS]
-            continue
-        kind = prefix.split("/", 1)[0]
-        if kind in WHOLE_KINDS:
-            shaping.append((prefix, names, digests))
-        elif kind in sources:
-            sources[kind].append((prefix, names, digests))
-    return {
-        name: hashlib.blake2b(marshal.dumps((version, name, shaping, sources[kind]), 2), digest_size=cachefiles.SUM).digest()
-        for name, kind in _TABLE_SOURCES.items()
-    }
+    parts = _by_part(records)
+    shaping = [files for part, files in sorted(parts.items()) if (walk.kind_of(part) or part) in WHOLE_KINDS]
+    return {name: _digest(version, name, shaping, parts.get(kind, [])) for name, kind in _TABLE_SOURCES.items()}
 
 
 def index_keys(records: list[tuple], version: bytes) -> dict[str, bytes]:
     """Per part of the repo (index.part_of), a digest of the code version and of the paths and
     bytes of its files: a part's index rows come from its files alone."""
-    parts: dict[str, list] = {}
+    return {part: _digest(version, part, files) for part, files in sorted(_by_part(records).items())}
+
+
+def _by_part(records: list[tuple]) -> dict[str, list[tuple]]:
+    """The stored listing's (prefix, names, digests) per part of the repo (index.part_of): each
+    kind's folder, and each top-level file on its own. A folder at a time, not a file at a time
+    (300k files at 10k people)."""
+    parts: dict[str, list[tuple]] = {}
     for prefix, names, _, _, digests in records:
         if prefix:
             parts.setdefault(prefix.split("/", 1)[0], []).append((prefix, names, digests))
-        else:  # the top-level files, each a part of its own
+        else:
             for name, digest in zip(names, digests):
                 parts[name] = [("", [name], [digest])]
-    return {
-        part: hashlib.blake2b(marshal.dumps((version, part, files), 2), digest_size=cachefiles.SUM).digest()
-        for part, files in sorted(parts.items())
-    }
+    return parts
+
+
+def _digest(*data) -> bytes:
+    # marshal format 2, as in Listing.key: equal data, equal bytes
+    return hashlib.blake2b(marshal.dumps(data, 2), digest_size=cachefiles.SUM).digest()
 
 
 def _index_file(part: str, key: bytes) -> str:
