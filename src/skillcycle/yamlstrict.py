@@ -85,7 +85,10 @@ def parse(raw: bytes) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = _clamp(text, mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        doc.findings.append(Finding("Y001", line, col, f"invalid YAML: {problem}"))
+        if "nesting depth" in problem:  # PyYAML 6.0.4's own limit (1000) can stop the parse before ours
+            doc.findings.append(Finding("Y010", line, col, f"nesting deeper than {MAX_DEPTH} levels"))
+        else:
+            doc.findings.append(Finding("Y001", line, col, f"invalid YAML: {problem}"))
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
         doc.findings.append(Finding("Y001", 1, 1, f"invalid YAML: {exc}"))
     return doc
