@@ -148,9 +148,40 @@ def test_parallel_parsing_gives_the_same_files_in_order(monkeypatch, tmp_path: P
     (repo / "people" / "zz-broken.yaml").write_text("name: [unclosed\n")
     sequential = loader.load(repo)
     monkeypatch.setattr(cache, "PARALLEL_MIN", 0)
-    monkeypatch.setattr(cache, "_CHUNK", 7)
+    monkeypatch.setattr(cache, "_CHUNK_FILES", 7)
+    monkeypatch.setattr(cache, "_AHEAD", 1)  # far more tasks than are let in flight at once
     assert summary(loader.load(repo)) == summary(sequential)
     assert summary(loader.load(repo, use_cache=True)) == summary(sequential)
+    monkeypatch.setattr(cache, "_CHUNK_BYTES", 1)  # a task per file
+    assert summary(loader.load(repo)) == summary(sequential)
+
+
+@pytest.mark.parametrize("workers", [False, True])
+def test_a_consumer_sees_every_file_in_path_order_and_keeps_what_it_returns(workers: bool, parses: list[str], monkeypatch, tmp_path: Path) -> None:
+    """Cached files (hits) and parsed ones (misses) come interleaved, in path order, so a
+    consumer can build read-order tables as files come and let their models go."""
+    repo = copy(EXAMPLE, tmp_path)
+    loader.load(repo, use_cache=True)  # every file cached
+    changed = sorted(str(p.relative_to(repo)) for p in (repo / "checkins").rglob("*.yaml"))[::5]
+    for rel in changed:
+        (repo / rel).write_text((repo / rel).read_text() + "# changed\n")
+    (repo / "people" / "zz-broken.yaml").write_text("name: [unclosed\n")
+    if workers:  # parsed in worker processes (where `parses` cannot count), a few files a task
+        monkeypatch.setattr(cache, "PARALLEL_MIN", 0)
+        monkeypatch.setattr(cache, "_CHUNK_FILES", 3)
+    seen: list[str] = []
+
+    def consume(file):
+        seen.append(file.rel)
+        return file if file.kind == "people" else None
+
+    parses.clear()
+    loaded = loader.load(repo, use_cache=True, consume=consume)
+    if not workers:
+        assert sorted(parses) == sorted(changed + ["people/zz-broken.yaml"])  # the rest came from the cache
+    assert seen == sorted(seen) and len(seen) == loaded.read == len(loader.load(repo).files)
+    assert [f.rel for f in loaded.files] == [rel for rel in seen if rel.startswith("people/")]
+    assert summary(loaded) == summary(loader.load(repo, consume=consume))
 
 
 def test_shards_are_let_go_as_their_folders_are_read_and_keep_every_listed_file(tiny: Path, parses: list[str], monkeypatch) -> None:

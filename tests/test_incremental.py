@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from skillcycle import snapshot
+from skillcycle import loader, snapshot
 from skillcycle.loader import load
 from skillcycle.repo import TABLES
 from skillcycle.validate import validate_loaded
@@ -26,18 +26,18 @@ def acme(tmp_path: Path) -> Path:
 
 
 class Reads:
-    """How many files each load of the snapshot module read (a full load reads all of them)."""
+    """How many files each load of the package read (a full load reads all of them)."""
 
     def __init__(self, monkeypatch) -> None:
         self.counts: list[int] = []
-        real = snapshot.load
+        real = loader.load
 
         def spy(*args, **kwargs):
             loaded = real(*args, **kwargs)
-            self.counts.append(len(loaded.files))
+            self.counts.append(loaded.read)
             return loaded
 
-        monkeypatch.setattr(snapshot, "load", spy)
+        monkeypatch.setattr(loader, "load", spy)
 
     def take(self) -> list[int]:
         counts, self.counts = self.counts, []

@@ -16,7 +16,7 @@ from skillcycle import snapshot
 from skillcycle.app import app
 from skillcycle.loader import load
 from skillcycle.walk import Folder, Listing, discover
-from skillcycle.validate import revalidate, validate_loaded
+from skillcycle.validate import disk_locator, revalidate, validate_loaded
 
 runner = CliRunner()
 ROOT = Path(__file__).parent.parent
@@ -94,7 +94,7 @@ def test_revalidate_from_tables_equals_a_full_validation(fixture: str, as_of: da
     first = validate_loaded(loaded, date(2026, 11, 20), date(2026, 11, 20))
     assert first.ok
     expected = validate_loaded(loaded, as_of, today)
-    again = revalidate(first.repo.tables_only(), first.static, as_of, today, snapshot._disk_locator(root))
+    again = revalidate(first.repo.tables_only(), first.static, as_of, today, disk_locator(root))
     assert problems(again) == problems(expected)
     assert again.counts == expected.counts
 
@@ -347,7 +347,7 @@ def test_positions_found_once_are_reused_while_the_bytes_are_the_same(tmp_path: 
 
     agree(date(2026, 5, 1))  # a full read: positions from the loaded files, remembered
     with monkeypatch.context() as patched:
-        patched.setattr(snapshot, "_disk_locator", lambda root: lambda *a: pytest.fail("parsed a file again"))
+        patched.setattr(snapshot, "disk_locator", lambda root: lambda *a: pytest.fail("parsed a file again"))
         found = agree(date(2026, 5, 2))  # from the tables, pointing where the full read did
         assert [line for rel, line, _, code, _ in found if (rel, code) == ("assessments/2026q3.yaml", "C009")] == [1, 5]
         agree(date(2026, 5, 3))
@@ -355,7 +355,7 @@ def test_positions_found_once_are_reused_while_the_bytes_are_the_same(tmp_path: 
     found = agree(date(2026, 5, 5))  # nothing remembered: the files pointed into are parsed again
     assert [line for rel, line, _, code, _ in found if (rel, code) == ("assessments/2026q3.yaml", "C009")] == [1, 5]
     with monkeypatch.context() as patched:
-        patched.setattr(snapshot, "_disk_locator", lambda root: lambda *a: pytest.fail("parsed a file again"))
+        patched.setattr(snapshot, "disk_locator", lambda root: lambda *a: pytest.fail("parsed a file again"))
         agree(date(2026, 5, 6))
     batch.write_text("# a comment moves every line\n" + FUTURE_RATING)  # new bytes: what was learnt no longer applies
     settle(root, PAST + 60)

@@ -144,10 +144,9 @@ def run_validation(root: Path, as_of: date, no_cache: bool = False, need_repo: b
     progress = _LoadProgress()
     try:
         if not use_cache:
-            from .loader import load
-            from .validate import validate_loaded
+            from .validate import validate_path
 
-            return validate_loaded(load(root, progress), as_of, date.today())
+            return validate_path(root, as_of, date.today(), progress)
         from .snapshot import validate_warm
 
         return validate_warm(root, as_of, date.today(), progress, need_repo)

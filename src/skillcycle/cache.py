@@ -31,6 +31,7 @@ import marshal
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -48,7 +49,11 @@ PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
 # of the shard (10k people, checkins/2025-01: 3.8 MB): a shard over 40x the bytes wanted
 # from it is not read.
 SHARD_WORTH = 40
-_CHUNK = 500
+# A worker's task: up to this many files or bytes of YAML (parsed values take ~10x the bytes,
+# and all of a task's values arrive at once: one assessment batch can be 200 KB).
+_CHUNK_FILES = 500
+_CHUNK_BYTES = 256 * 1024
+_AHEAD = 4  # tasks in flight per worker
 _MAGIC = b"skillcycle parse cache\n"
 
 
@@ -247,6 +252,7 @@ def _parse_chunk(root: Path, items: list[tuple[str, str, bytes | None]]) -> list
 def read_all(
     source: FileSource, entries: list[tuple[str, str]], progress: Callable[[int, int], None] | None = None,
     use_cache: bool = False, digests: dict[str, bytes] | None = None, whole: bool = True,
+    consume: Callable[[SourceFile], SourceFile | None] | None = None,
 ) -> list[SourceFile]:
     """Every entry of `source` read, parsed and validated, in the order of `entries`.
 
@@ -255,6 +261,8 @@ def read_all(
     `digests`, when given, receives the hash of every such file's bytes (known
     from the cache or computed while reading), for the snapshot's content id.
     `whole` says `entries` are all the repo's files: the cache then drops entries of others.
+    `consume` is handed each file as soon as it is read, in the order of `entries`; only
+    the files it returns are kept (a big repo's models need not all be held at once).
     """
     # Loading allocates millions of small acyclic objects; the cyclic GC would walk the
     # growing heap again and again for nothing (about a fifth of a cold load's CPU). They
@@ -263,7 +271,8 @@ def read_all(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _read_all(source, entries, progress, use_cache, {} if digests is None else digests, whole)
+        files = _read_all(source, entries, progress, use_cache, {} if digests is None else digests, whole)
+        return [file for file in (map(consume, files) if consume else files) if file is not None]
     finally:
         gc.freeze()
         if collecting:
@@ -273,13 +282,16 @@ def read_all(
 def _read_all(
     source: FileSource, entries: list[tuple[str, str]], progress: Callable[[int, int], None] | None, use_cache: bool,
     digests: dict[str, bytes], whole: bool,
-) -> list[SourceFile]:
+) -> Iterator[SourceFile]:
+    """The files of `entries`, in their order, each made when its turn comes: a cached file's
+    model is built only then, so a consumer that lets go of models never holds them all."""
     total = len(entries)
-    files: list[SourceFile | None] = [None] * total
     on_disk = isinstance(source, DirectorySource)
     store = Store(source.root, {rel for rel, _ in entries} if whole else None) if use_cache and on_disk else None
     stats = source.stats if on_disk else {}  # type: ignore[attr-defined]
     skipped = store.not_worth_reading(entries, stats) if store is not None and not whole else set()
+    # Per entry: the cached entry that matches its stat (a hit), else None; misses go to `todo`.
+    hits: list[list | None] = [None] * total
     todo: list[tuple[int, loader.Stat | None, list | None]] = []  # (index, stat, cached entry)
     root = os.fspath(source.root)  # str paths: pathlib costs more than the stat on a warm run
     # Entries come sorted by path, so a folder's files come together: its shard is let go as
@@ -288,7 +300,6 @@ def _read_all(
     current = None
     for i, (rel, kind) in enumerate(entries):
         if not on_disk or rel in source.overlay:  # type: ignore[attr-defined]
-            files[i] = loader.read_source(source, rel, kind)
             continue
         info = entry = None
         if store is not None and shard_of(rel) not in skipped:
@@ -300,10 +311,8 @@ def _read_all(
             info = stats.get(rel)
             entry = store.get(rel) if info is not None else None
             if entry is not None and (entry[0], entry[1]) == info:
-                files[i] = _clean_file(os.path.join(root, rel), SourceFile(rel, kind, yamlstrict.Document()), entry[3])
-                if files[i] is not None:
-                    digests[rel] = entry[2]
-                    continue
+                hits[i] = entry
+                continue
             pending[folder] = pending.get(folder, 0) + 1
         todo.append((i, info, entry))
     if store is not None and current is not None and not pending.get(current):
@@ -313,9 +322,25 @@ def _read_all(
 
     racy = time.time_ns() - RACY_NS
     items = [(entries[i][0], entries[i][1], entry[2] if entry else None) for i, _, entry in todo]
-    for (i, info, entry), (digest, file) in zip(todo, _parse_many(source, items, progress, total - len(todo), total)):
-        rel, kind = entries[i]
+    parsed = _parse_many(source, items, progress, total - len(todo), total)
+    misses = iter(todo)
+    for i, (rel, kind) in enumerate(entries):
         path = os.path.join(root, rel)
+        entry = hits[i]
+        if entry is not None:
+            hits[i] = None
+            file = _clean_file(path, SourceFile(rel, kind, yamlstrict.Document()), entry[3])
+            if file is not None:
+                digests[rel] = entry[2]
+            # A cached value that no longer validates (it should not happen: the code version
+            # keys the cache) is read again here, past the cache.
+            yield file or loader.read_source(source, rel, kind)
+            continue
+        if not on_disk or rel in source.overlay:  # type: ignore[attr-defined]
+            yield loader.read_source(source, rel, kind)
+            continue
+        _, info, entry = next(misses)
+        digest, file = next(parsed)
         if file is None:  # same bytes as cached: only the stat moved
             value = entry[3]  # type: ignore[index]
             file = _clean_file(path, SourceFile(rel, kind, yamlstrict.Document()), value)
@@ -335,10 +360,30 @@ def _read_all(
             pending[folder] -= 1
             if not pending[folder]:
                 store.release(folder)
-        files[i] = file
+        yield file
     if store is not None:
         store.save()
-    return files  # type: ignore[return-value]
+
+
+def _chunks(items: list[tuple[str, str, bytes | None]], stats: Mapping[str, loader.Stat]) -> list[list]:
+    """`items` in order, cut into workers' tasks (see _CHUNK_BYTES)."""
+    chunks: list[list] = [[]]
+    size = 0
+    for item in items:
+        if len(chunks[-1]) >= _CHUNK_FILES or size >= _CHUNK_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(item)
+        size += stats.get(item[0], (0, 0))[0]
+    return chunks if items else []
+
+
+def _results(item: tuple, progress: Callable[[int, int], None] | None, done: int, total: int) -> Iterator:
+    chunk, future = item
+    yield from future.result()
+    if progress:
+        progress(done + len(chunk), total)
+    return done + len(chunk)
 
 
 def _parse_many(
@@ -346,15 +391,19 @@ def _parse_many(
     done: int, total: int,
 ) -> Iterator[tuple[bytes | None, SourceFile | None]]:
     """`_parse` over items, in order; in worker processes when there are many and several cores."""
-    chunks = [items[start:start + _CHUNK] for start in range(0, len(items), _CHUNK)]
+    chunks = _chunks(items, source.stats if isinstance(source, DirectorySource) else {})
     workers = min(walk.usable_cores(), len(chunks))
     if len(items) > PARALLEL_MIN and workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            for chunk, results in zip(chunks, pool.map(_parse_chunk, [source.root] * len(chunks), chunks)):
-                yield from results
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
+            # A few chunks ahead of the one being consumed, not all of them: when the consumer
+            # is the slower side, parsed values would otherwise pile up in this process.
+            ahead: deque = deque()
+            for chunk in chunks:
+                ahead.append((chunk, pool.submit(_parse_chunk, source.root, chunk)))
+                if len(ahead) > _AHEAD * workers:
+                    done = yield from _results(ahead.popleft(), progress, done, total)
+            while ahead:
+                done = yield from _results(ahead.popleft(), progress, done, total)
         return
     for rel, kind, known in items:
         yield _parse(source, rel, kind, known)

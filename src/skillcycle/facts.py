@@ -113,28 +113,8 @@ def ratings_frame(repo: Repo) -> pd.DataFrame:
 
     `item` is the rating's index in its file and `dated` whether it carries its own
     date (else the batch's): enough to point a problem at it without the file.
-    Built column by column (no row tuples): at 10k people this is 1.7M ratings.
     """
-    intern = sys.intern
-    person, skill, level, day, source, assessor, rel_of, item, dated = ([] for _ in range(9))
-    for rel, batch in repo.assessments:  # already sorted by path
-        for index, rating in enumerate(batch.ratings):
-            person.append(intern(rating.person))
-            skill.append(intern(rating.skill))
-            level.append(rating.level)
-            day.append(rating.date or batch.date)
-            source.append(intern(rating.source or batch.source))
-            who = rating.assessor or batch.assessor
-            assessor.append(who and intern(who))
-            rel_of.append(rel)
-            item.append(index)
-            dated.append(rating.date is not None)
-    return pd.DataFrame({
-        "person": person, "skill": skill, "level": np.array(level, dtype="int8"),
-        "date": np.array(day, dtype="datetime64[D]").astype("datetime64[s]"), "source": source, "assessor": assessor,
-        "priority": np.array([SOURCE_PRIORITY[s] for s in source], dtype="int64"), "seq": np.arange(len(person), dtype="int64"),
-        "file": rel_of, "item": np.array(item, dtype="int32"), "dated": np.array(dated, dtype=bool),
-    }, columns=RATING_COLUMNS).astype(_TEXT)
+    return TableRows.of(repo, "assessments").ratings()
 
 
 def current_levels(ratings: pd.DataFrame, day: date) -> pd.DataFrame:
@@ -204,23 +184,7 @@ def goal_table(repo: Repo) -> pd.DataFrame:
     """One row per goal in file order; `start` defaults to the cycle's first day (SPEC §3);
     target/baseline are level codes, weight a number, NaN when absent; dates are
     datetime64, NaT when absent."""
-    fy = repo.settings.fiscal_year_start
-    intern = sys.intern
-    rows = []
-    for rel, goal_file in repo.goal_files:
-        cycle_start = Quarter.parse(goal_file.cycle, fy).start
-        person, cycle = intern(goal_file.person), intern(goal_file.cycle)
-        for goal in goal_file.goals:
-            rows.append((
-                person, cycle, rel, goal.id, intern(goal.kind), goal.skill and intern(goal.skill),
-                _code(goal.target), _code(goal.baseline), goal.weight, goal.start or cycle_start, goal.due, goal.dropped,
-            ))
-    frame = pd.DataFrame.from_records(rows, columns=GOAL_COLUMNS).astype({c: "str" for c in GOAL_COLUMNS[:6]})
-    for column in ("target", "baseline", "weight"):
-        frame[column] = frame[column].astype("float64")
-    for column in ("start", "due", "dropped"):
-        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
-    return frame
+    return TableRows.of(repo, "goals").goals(repo.settings.fiscal_year_start)
 
 
 def _code(level: Level | None) -> int | None:
@@ -258,28 +222,99 @@ def goal_facts(repo: Repo, as_of: date) -> list[GoalFact]:
 
 def checkin_table(repo: Repo) -> pd.DataFrame:
     """One row per check-in in file order: person, date, substantive (SPEC §7), file."""
-    intern = sys.intern
-    frame = pd.DataFrame.from_records(
-        [(intern(c.person), c.date, c.learning.substantive, rel) for rel, c in repo.checkins],
-        columns=["person", "date", "substantive", "file"],
-    )
-    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
-    frame["substantive"] = frame["substantive"].astype(bool)
-    return frame.astype({"person": "str", "file": "str"})
+    return TableRows.of(repo, "checkins").checkins()
 
 
 def review_table(repo: Repo) -> pd.DataFrame:
     """One row per performance rating in read order: person, period, rating, root_cause, skill, file."""
-    intern = sys.intern
-    frame = pd.DataFrame.from_records(
-        [
-            (intern(r.person), batch.period, float(r.rating), r.root_cause, r.skill, rel)
-            for rel, batch in repo.reviews
-            for r in batch.ratings
-        ],
-        columns=["person", "period", "rating", "root_cause", "skill", "file"],
-    )
-    return frame.astype({"person": "str", "period": "str", "rating": "float64", "root_cause": "str", "skill": "str", "file": "str"})
+    return TableRows.of(repo, "reviews").reviews()
+
+
+class TableRows:
+    """The rows of the tables that grow with time (ratings, goals, check-ins, reviews), added a
+    valid file at a time in read order: from a Repo's per-file lists, or during a load that
+    lets each model go once its rows are taken. Built column by column where the rows are
+    many (no row tuples): at 10k people there are 1.7M ratings."""
+
+    KINDS = frozenset({"assessments", "goals", "checkins", "reviews"})
+
+    def __init__(self) -> None:
+        self.rating_columns: tuple[list, ...] = tuple([] for _ in range(9))
+        self.goal_rows: list[tuple] = []
+        self.checkin_rows: list[tuple] = []
+        self.review_rows: list[tuple] = []
+
+    @classmethod
+    def of(cls, repo: Repo, kind: str) -> "TableRows":
+        rows = cls()
+        for rel, model in getattr(repo, _REPO_LIST[kind]):
+            rows.add(kind, rel, model)
+        return rows
+
+    def add(self, kind: str, rel: str, model) -> None:
+        intern = sys.intern
+        if kind == "assessments":
+            person, skill, level, day, source, assessor, rel_of, item, dated = self.rating_columns
+            for index, rating in enumerate(model.ratings):
+                person.append(intern(rating.person))
+                skill.append(intern(rating.skill))
+                level.append(rating.level)
+                day.append(rating.date or model.date)
+                source.append(intern(rating.source or model.source))
+                who = rating.assessor or model.assessor
+                assessor.append(who and intern(who))
+                rel_of.append(rel)
+                item.append(index)
+                dated.append(rating.date is not None)
+        elif kind == "goals":
+            person, cycle = intern(model.person), intern(model.cycle)
+            for goal in model.goals:
+                self.goal_rows.append((
+                    person, cycle, rel, goal.id, intern(goal.kind), goal.skill and intern(goal.skill),
+                    _code(goal.target), _code(goal.baseline), goal.weight, goal.start, goal.due, goal.dropped,
+                ))
+        elif kind == "checkins":
+            self.checkin_rows.append((intern(model.person), model.date, model.learning.substantive, rel))
+        elif kind == "reviews":
+            self.review_rows.extend(
+                (intern(r.person), model.period, float(r.rating), r.root_cause, r.skill, rel) for r in model.ratings
+            )
+
+    def ratings(self) -> pd.DataFrame:
+        person, skill, level, day, source, assessor, rel_of, item, dated = self.rating_columns
+        return pd.DataFrame({
+            "person": person, "skill": skill, "level": np.array(level, dtype="int8"),
+            "date": np.array(day, dtype="datetime64[D]").astype("datetime64[s]"), "source": source, "assessor": assessor,
+            "priority": np.array([SOURCE_PRIORITY[s] for s in source], dtype="int64"), "seq": np.arange(len(person), dtype="int64"),
+            "file": rel_of, "item": np.array(item, dtype="int32"), "dated": np.array(dated, dtype=bool),
+        }, columns=RATING_COLUMNS).astype(_TEXT)
+
+    def goals(self, fiscal_year_start: int) -> pd.DataFrame:
+        frame = pd.DataFrame.from_records(self.goal_rows, columns=GOAL_COLUMNS)
+        # A goal's start defaults to its cycle's first day: taken here, as the settings that
+        # place quarters may be read after the goal files.
+        cycle_starts = {cycle: Quarter.parse(cycle, fiscal_year_start).start for cycle in set(frame["cycle"])}
+        frame["start"] = frame["start"].where(frame["start"].notna(), frame["cycle"].map(cycle_starts))
+        frame = frame.astype({c: "str" for c in GOAL_COLUMNS[:6]})
+        for column in ("target", "baseline", "weight"):
+            frame[column] = frame[column].astype("float64")
+        for column in ("start", "due", "dropped"):
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
+        return frame
+
+    def checkins(self) -> pd.DataFrame:
+        frame = pd.DataFrame.from_records(self.checkin_rows, columns=["person", "date", "substantive", "file"])
+        frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
+        frame["substantive"] = frame["substantive"].astype(bool)
+        return frame.astype({"person": "str", "file": "str"})
+
+    def reviews(self) -> pd.DataFrame:
+        frame = pd.DataFrame.from_records(self.review_rows, columns=["person", "period", "rating", "root_cause", "skill", "file"])
+        return frame.astype({"person": "str", "period": "str", "rating": "float64", "root_cause": "str", "skill": "str", "file": "str"})
+
+
+# TableRows kind -> the Repo list of (path, model) it reads.
+_REPO_LIST = {"assessments": "assessments", "goals": "goal_files", "checkins": "checkins", "reviews": "reviews"}
 
 
 def iter_learning_goals(facts: list[GoalFact]) -> Iterator[GoalFact]:

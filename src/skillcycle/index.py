@@ -77,22 +77,34 @@ def part_of(rel: str) -> str:
 
 
 def build_index(files: Iterable[SourceFile]) -> RepoIndex:
-    """The index of `files` (sorted by path), column by column: at 10k people the refs alone are millions of rows."""
-    intern = sys.intern
-    own: list[Problem] = []
-    columns: dict[str, dict[str, list]] = {name: {c: [] for c in cols} for name, cols in _COLUMNS.items()}
-    defines, refs = columns["defines"], columns["refs"]
+    """The index of `files` (sorted by path)."""
+    builder = IndexBuilder()
     for source in files:
-        rel = source.rel
+        builder.add(source)
+    return builder.index()
+
+
+class IndexBuilder:
+    """The index, a file at a time (in path order), column by column: at 10k people the refs
+    alone are millions of rows, and a file's model can be let go once it is added."""
+
+    def __init__(self) -> None:
+        self.own: list[Problem] = []
+        self.columns: dict[str, dict[str, list]] = {name: {c: [] for c in cols} for name, cols in _COLUMNS.items()}
+
+    def add(self, source: SourceFile) -> None:
+        rel, own, columns = source.rel, self.own, self.columns
+        defines, refs = columns["defines"], columns["refs"]
         own += problems_of(source)
         own += checks.check_file_name(source)
         for target, ident, path in checks.definitions(source):
             _add(defines, rel, target=target, id=ident, path=path)
         if source.model is None:
-            continue
+            return
         own += checks.check_file_rules(source)
         # Each distinct id once per file (an assessment batch names each person once per skill),
         # interned: the table is kept in the snapshot, and pickle then writes each id once.
+        intern = sys.intern
         pointed = {(target, intern(ident)) for target, ident, _, _ in checks.references(source)}
         for target, ident in sorted(pointed):
             refs["target"].append(target)
@@ -108,8 +120,10 @@ def build_index(files: Iterable[SourceFile]) -> RepoIndex:
         elif source.kind == "checkins":
             for item, note in enumerate(model.goals):
                 _add(columns["notes"], rel, item=item, goal=note.goal, person=model.person)
-    tables = {name: pd.DataFrame(cols, columns=list(_COLUMNS[name]), dtype=object) for name, cols in columns.items()}
-    return RepoIndex(own, **tables)
+
+    def index(self) -> RepoIndex:
+        tables = {name: pd.DataFrame(cols, columns=list(_COLUMNS[name]), dtype=object) for name, cols in self.columns.items()}
+        return RepoIndex(self.own, **tables)
 
 
 def _add(table: dict[str, list], rel: str, **row) -> None:

@@ -40,6 +40,7 @@ class Loaded:
     files: list[SourceFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # the walk's and every file's findings
     listed: list[Problem] = field(default_factory=list)  # the walk's alone (symlinks and the like)
+    read: int = 0  # files read: more than `files` holds when a consumer let some go
 
     def of_kind(self, kind: str) -> list[SourceFile]:
         return [f for f in self.files if f.kind == kind]
@@ -179,6 +180,7 @@ def load(
     root: Path | FileSource, progress: Callable[[int, int], None] | None = None, overlay: dict[str, bytes] | None = None,
     use_cache: bool = False, listing: tuple[list[tuple[str, str]], list[Problem]] | None = None,
     digests: dict[str, bytes] | None = None, only: list[str] | None = None,
+    consume: Callable[[SourceFile], SourceFile | None] | None = None,
 ) -> Loaded:
     """Read and schema-check every file of the repo (no cross-file checks yet).
 
@@ -189,6 +191,7 @@ def load(
     `listing` is what `root.entries()` just returned, when the caller already listed it;
     `digests` receives the hash of each file's bytes (see cache.read_all).
     `only` reads just these files of a folder (sorted paths), without listing the rest.
+    `consume` sees each file as it is read, in path order; `files` keeps those it returns.
     """
     from .cache import read_all  # cache builds on this module
 
@@ -204,7 +207,8 @@ def load(
                 source.stats[rel] = (info.st_size, info.st_mtime_ns)  # type: ignore[attr-defined]
     entries, problems = listing or source.entries()
     loaded = Loaded(source.root, problems=list(problems), listed=list(problems))
-    loaded.files = read_all(source, entries, progress, use_cache, digests, whole=only is None)
+    loaded.files = read_all(source, entries, progress, use_cache, digests, whole=only is None, consume=consume)
+    loaded.read = len(entries)
     for file in loaded.files:
         loaded.problems.extend(problems_of(file))
     return loaded

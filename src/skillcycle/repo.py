@@ -33,6 +33,7 @@ from .schema import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .facts import TableRows
     from .loader import Loaded, SourceFile
 
 
@@ -60,6 +61,7 @@ class Repo:
     file_count: int = 0
     person_files: dict[str, str] = field(default_factory=dict)  # person id -> repo-relative path
     completion_files: list[str] = field(default_factory=list)  # kept when the batches are not
+    reads_cache: bool = True  # whether per-file lists read again (see __getattr__) may use the parse cache
 
     @cached_property
     def ratings(self) -> "pd.DataFrame":
@@ -112,7 +114,7 @@ class Repo:
             raise AttributeError(name)
         from .loader import load
 
-        full = build_repo(load(self.root, use_cache=True))
+        full = build_repo(load(self.root, use_cache=self.reads_cache))
         for other in PER_FILE:
             self.__dict__.setdefault(other, full.__dict__[other])
         return self.__dict__[name]
@@ -202,6 +204,21 @@ def build_repo(loaded: "Loaded") -> Repo:
         person_files={f.stem: f.rel for f in by_kind.get("people", [])},
         completion_files=[f.rel for f in by_kind.get("completions", [])],
     )
+
+
+def streamed_repo(loaded: "Loaded", rows: "TableRows", ratings: "pd.DataFrame", completion_files: list[str], reads_cache: bool) -> Repo:
+    """The Repo of a load that let go of the models of the kinds that grow with time
+    (validate.validate_streamed): its tables from their rows, its per-file lists read again
+    when first used."""
+    repo = build_repo(loaded)
+    for name in PER_FILE:
+        del repo.__dict__[name]
+    repo.__dict__.update(
+        ratings=ratings, goals=rows.goals(repo.settings.fiscal_year_start), checkin_table=rows.checkins(),
+        review_table=rows.reviews(),
+    )
+    repo.file_count, repo.completion_files, repo.reads_cache = loaded.read, completion_files, reads_cache
+    return repo
 
 
 # Files of these kinds shape the whole repo (settings, skills, resources, the role ladder):

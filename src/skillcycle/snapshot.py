@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from . import __version__, cachefiles, walk
 from .problems import Problem
-from .validate import Validation, revalidate
+from .validate import Validation, disk_locator, revalidate
 
 # The models, the loader and the checks are imported where a run needs them: a warm run
 # that only reads the snapshot spends less than importing them would cost.
@@ -394,20 +394,6 @@ def _plain(problems: list[Problem]) -> list[tuple]:
     return [(p.file, p.line, p.col, p.code, p.message) for p in problems]
 
 
-def _disk_locator(root: Path) -> Callable[[str, tuple, bool], tuple[int, int]]:
-    """Positions in files not parsed this run: each file parsed once, when first pointed into."""
-    from .cache import Reparse
-
-    files: dict[str, Reparse] = {}
-
-    def locate(rel: str, path: tuple, key: bool) -> tuple[int, int]:
-        if rel not in files:
-            files[rel] = Reparse(str(root / rel))
-        return files[rel].document().at(path, key=key)
-
-    return locate
-
-
 class Positions:
     """A locator that remembers: where findings pointed in earlier runs (`positions.bin`), by
     the hash of the file's bytes, in front of `locate`.
@@ -464,7 +450,7 @@ def validate_warm(
         repo, static = stored
         if known is None:
             digests = functools.cache(lambda: snapshot.digests(content))
-            locate = Positions(snapshot, lambda rel: digests().get(rel), _disk_locator(root))
+            locate = Positions(snapshot, lambda rel: digests().get(rel), disk_locator(root))
             known = revalidate(repo, static, as_of, today, locate)
             snapshot.save_result(content, results, as_of, today, known)
             locate.save(digests().values() if locate.added else ())
@@ -478,18 +464,17 @@ def _read_changes(
     """A miss: validate from the base and the files changed since, or from every file; then
     record the new content, its repo (when valid) and its answer."""
     from .loader import DirectorySource
-    from .validate import doc_locator, validate_loaded
+    from .validate import validate_streamed
 
     source = DirectorySource(root, stats=listing.stats)
     entries, listed = listing.entries, listing.problems
     digests: dict[str, bytes] = {}
     validation = _from_base(snapshot, source, listing, as_of, today, progress, digests)
     if validation is None:
-        loaded = load(source, progress, use_cache=True, listing=(entries, listed), digests=digests)
         # Positions the dated checks point at, kept for later runs (a new as-of, an edit)
         # that do not parse these files: at 10k people, 456 batches to parse again.
-        locate = Positions(snapshot, digests.get, doc_locator(loaded.files))
-        validation = validate_loaded(loaded, as_of, today, locate)
+        locate = Positions(snapshot, digests.get, disk_locator(root))
+        validation = validate_streamed(source, as_of, today, progress, (entries, listed), True, digests, locate)
         locate.save(digests.values())
     records = _records(listing, digests)
     if records is not None and not listing.others:  # every file stat-ed and read: the listing can be recorded
@@ -513,7 +498,7 @@ def _from_base(
     from . import loader
     from .index import build_index
     from .repo import WHOLE_KINDS, patch_repo
-    from .validate import static_problems
+    from .validate import source_of, static_problems
 
     base = snapshot.base()
     if base is None:
@@ -526,17 +511,11 @@ def _from_base(
         return None
     part = load(source, progress, digests=digests, only=[rel for rel, _ in changed])
     digests.update(unchanged)
-    parsed = {file.rel: file for file in part.files}
-
-    def source_of(rel: str) -> loader.SourceFile:
-        if rel not in parsed:  # an unchanged file a finding points into
-            parsed[rel] = loader.read_source(source, rel, loader.kind_of(rel))
-        return parsed[rel]
-
+    find = source_of(source, {file.rel: file for file in part.files})
     index = index.replace(removed, build_index(part.files))
-    static = static_problems(index, {kind for _, kind in entries}, listed, source_of)
+    static = static_problems(index, {kind for _, kind in entries}, listed, find)
     repo = patch_repo(repo, removed, [file for file in part.files if file.model is not None], len(entries))
-    locate = Positions(snapshot, digests.get, lambda rel, path, key: source_of(rel).doc.at(path, key=key))
+    locate = Positions(snapshot, digests.get, lambda rel, path, key: find(rel).doc.at(path, key=key))
     validation = revalidate(repo, static, as_of, today, locate, index)
     locate.save(digests.values())
     return validation

@@ -13,9 +13,12 @@ from .problems import Problem, has_errors, sort_problems
 # Light to import: a warm run unpickles its stored Validation and reads nothing else of this
 # module; the checks and the loader come with the functions that run them.
 if TYPE_CHECKING:
+    import pandas as pd
+
     from . import checks
-    from .index import RepoIndex
-    from .loader import Loaded, SourceFile
+    from .facts import TableRows
+    from .index import IndexBuilder, RepoIndex
+    from .loader import DirectorySource, FileSource, Loaded, SourceFile
     from .repo import Repo
 
 
@@ -81,18 +84,24 @@ def revalidate(
     """The validation on another as-of or today, from the repo's tables and its static problems
     alone: what validate_loaded would answer for the same files. With errors among `static`
     (the tables then hold the valid files' rows) only C009 is added and no repo comes back."""
-    import numpy as np
-
     from . import checks
 
-    ratings = repo.ratings
-    late = ratings[ratings["date"] > np.datetime64(today, "s")]
-    rows = zip(late["file"].tolist(), late["item"].tolist(), late["dated"].tolist(), late["date"].dt.date.tolist())
-    problems = static + checks.check_future_ratings(rows, today, locate)
+    problems = static + _future_ratings(repo.ratings, today, locate)
     if has_errors(static):
         return Validation(_counts(repo.file_count, None), sort_problems(problems), None, static, index)
     problems += checks.check_development(repo, as_of, locate)
     return Validation(_counts(repo.file_count, repo), sort_problems(problems), repo, static, index)
+
+
+def _future_ratings(ratings: "pd.DataFrame", today: date, locate: "checks.Locate") -> list[Problem]:
+    """C009 over a ratings table (facts.ratings_frame)."""
+    import numpy as np
+
+    from . import checks
+
+    late = ratings[ratings["date"] > np.datetime64(today, "s")]
+    rows = zip(late["file"].tolist(), late["item"].tolist(), late["dated"].tolist(), late["date"].dt.date.tolist())
+    return checks.check_future_ratings(rows, today, locate)
 
 
 def validate_path(
@@ -100,6 +109,92 @@ def validate_path(
     overlay: dict[str, bytes] | None = None,
 ) -> Validation:
     """Validate the repo at root; `overlay` (rel path -> content) is checked as if already written."""
-    from .loader import load
+    from .loader import DirectorySource, load
 
-    return validate_loaded(load(root, progress, overlay), as_of, today)
+    if overlay:
+        return validate_loaded(load(root, progress, overlay), as_of, today)
+    return validate_streamed(DirectorySource(root), as_of, today, progress)
+
+
+def validate_streamed(
+    source: "DirectorySource", as_of: date, today: date, progress: Callable[[int, int], None] | None = None,
+    listing: tuple[list[tuple[str, str]], list[Problem]] | None = None, use_cache: bool = False,
+    digests: dict[str, bytes] | None = None, locate: "checks.Locate | None" = None,
+) -> Validation:
+    """validate_loaded's answer for a folder on disk, without holding every file's model.
+
+    Each file's index rows and table rows are taken as it is read, and the models of
+    the kinds that grow with time (ratings, goals, check-ins, reviews, completions) are
+    let go at once: at 10k people they are most of a full load's memory. The repo
+    comes back as tables and small files; its per-file lists are read again when
+    first asked for (repo.Repo.__getattr__). `locate` finds positions for the dated
+    checks (default: in the files on disk).
+    """
+    from . import checks, loader
+    from .facts import TableRows
+    from .index import IndexBuilder
+    from .repo import streamed_repo
+
+    stream = _Stream(IndexBuilder(), TableRows())
+    loaded = loader.load(source, progress, use_cache=use_cache, listing=listing, digests=digests, consume=stream)
+    kept = {file.rel: file for file in loaded.files}
+    index = stream.index.index()
+    kinds = {file.kind for file in loaded.files} | stream.kinds
+    static = static_problems(index, kinds, loaded.listed, source_of(source, kept))
+    locate = locate or disk_locator(source.root)
+    ratings = stream.tables.ratings()
+    problems = static + _future_ratings(ratings, today, locate)
+    repo = None
+    if not has_errors(problems):
+        repo = streamed_repo(loaded, stream.tables, ratings, stream.completion_files, use_cache)
+        problems += checks.check_development(repo, as_of, locate)
+    return Validation(_counts(loaded.read, repo), sort_problems(problems), repo, static, index)
+
+
+class _Stream:
+    """validate_streamed's consumer of each file read: index and table rows taken, the model
+    of a kind that grows with time let go."""
+
+    LET_GO = frozenset({"assessments", "goals", "checkins", "reviews", "completions"})
+
+    def __init__(self, index: "IndexBuilder", tables: "TableRows") -> None:
+        self.index, self.tables = index, tables
+        self.kinds: set[str] = set()  # of the files let go
+        self.completion_files: list[str] = []
+
+    def __call__(self, file: "SourceFile") -> "SourceFile | None":
+        self.index.add(file)
+        if file.model is None or file.kind not in self.LET_GO:
+            return file
+        if file.kind in self.tables.KINDS:
+            self.tables.add(file.kind, file.rel, file.model)
+        elif file.kind == "completions":
+            self.completion_files.append(file.rel)
+        self.kinds.add(file.kind)
+        return None
+
+
+def source_of(source: "FileSource", parsed: dict[str, "SourceFile"]) -> "checks.SourceOf":
+    """The files of `parsed`, and any other of `source` read again (once) when a finding points into it."""
+    from . import loader
+
+    def find(rel: str) -> "SourceFile":
+        if rel not in parsed:
+            parsed[rel] = loader.read_source(source, rel, loader.kind_of(rel))
+        return parsed[rel]
+
+    return find
+
+
+def disk_locator(root: Path) -> "checks.Locate":
+    """Positions in files not parsed this run: each file parsed once, when first pointed into."""
+    from .cache import Reparse
+
+    files: dict[str, Reparse] = {}
+
+    def locate(rel: str, path: tuple, key: bool) -> tuple[int, int]:
+        if rel not in files:
+            files[rel] = Reparse(str(root / rel))
+        return files[rel].document().at(path, key=key)
+
+    return locate
