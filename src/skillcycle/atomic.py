@@ -7,13 +7,15 @@ import tempfile
 from pathlib import Path
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file in `path`'s folder and rename it over `path` (atomic on
-    POSIX and Windows); the temporary file never outlives a failure."""
+def replace_file(path: Path, *parts: bytes) -> None:
+    """Write `parts` one after the other (a header and a payload need not be joined into one
+    copy) to a temporary file in `path`'s folder and rename it over `path` (atomic on POSIX
+    and Windows); the temporary file never outlives a failure."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for data in parts:
+                handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -82,7 +82,7 @@ def _read_shard(path: Path, version: bytes) -> dict[str, list]:
     head = len(_MAGIC)
     if data[:head] != _MAGIC or data[head:head + SUM] != version:
         return {}
-    checksum, payload = data[head + SUM:head + 2 * SUM], data[head + 2 * SUM:]
+    checksum, payload = data[head + SUM:head + 2 * SUM], memoryview(data)[head + 2 * SUM:]
     if seal(payload) != checksum:
         return {}
     try:
@@ -163,7 +163,7 @@ class Store:
         payload = marshal.dumps(shard.entries)
         sealed = seal(payload)
         if sealed is not None:
-            write_entry(self.folder, shard.path, _MAGIC + self.version + sealed + payload)
+            write_entry(self.folder, shard.path, _MAGIC + self.version + sealed, payload)
 
 
 def shard_of(rel: str) -> str:

@@ -65,7 +65,7 @@ def _hash_paths(paths: list[str]) -> list[bytes | None]:
     return digests
 
 
-def seal(payload: bytes) -> bytes | None:
+def seal(payload: bytes | memoryview) -> bytes | None:
     """A MAC of `payload` under this user's cache key, or None when there is no key.
 
     The cache folder is inside the repo, so a repo can arrive with one committed (a
@@ -107,7 +107,7 @@ def _secret() -> bytes | None:
     return _KEY[0]
 
 
-def write_entry(folder: Path, path: Path, data: bytes) -> None:
+def write_entry(folder: Path, path: Path, *parts: bytes) -> None:
     """Write one file of the cache folder atomically (temporary file, then rename), creating the
     folder, ignored by git, on first use. Raises OSError when the repo is read-only."""
     if not folder.is_dir():
@@ -115,4 +115,4 @@ def write_entry(folder: Path, path: Path, data: bytes) -> None:
         ignore = folder.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
-    replace_file(path, data)
+    replace_file(path, *parts)

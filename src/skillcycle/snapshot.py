@@ -113,7 +113,8 @@ class Snapshot:
         head = len(_MAGIC) + len(self.version) + len(stamp)
         if data[:head] != _MAGIC + self.version + stamp:
             return None
-        checksum, payload = data[head:head + cachefiles.SUM], data[head + cachefiles.SUM:]
+        # A view, not a slice: the ratings table alone is 240 MB at 10k people.
+        checksum, payload = data[head:head + cachefiles.SUM], memoryview(data)[head + cachefiles.SUM:]
         if cachefiles.seal(payload) != checksum:  # torn, damaged, or not made by this user: never unpickled
             return None
         try:
@@ -125,9 +126,8 @@ class Snapshot:
         sealed = cachefiles.seal(payload)
         if sealed is None:
             return
-        data = _MAGIC + self.version + stamp + sealed + payload
         try:
-            cachefiles.write_entry(self.folder, self.folder / name, data)
+            cachefiles.write_entry(self.folder, self.folder / name, _MAGIC + self.version + stamp + sealed, payload)
         except OSError:  # a read-only repo: no snapshot, same answers
             pass
 
