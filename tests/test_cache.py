@@ -146,7 +146,10 @@ def test_same_output_with_and_without_cache(tmp_path: Path, source: Path) -> Non
 def test_parallel_parsing_gives_the_same_files_in_order(monkeypatch, tmp_path: Path) -> None:
     repo = copy(EXAMPLE, tmp_path)
     (repo / "people" / "zz-broken.yaml").write_text("name: [unclosed\n")
+    # parses, but fails its schema: workers do not validate, so the main process reads it again
+    (repo / "people" / "zz-wrong.yaml").write_text("name: Zed\nrole: [analyst]\nmanager: grace\ncolour: blue\n")
     sequential = loader.load(repo)
+    assert {p.code for p in sequential.problems if p.file == "people/zz-wrong.yaml"} == {"S001", "S003"}
     monkeypatch.setattr(cache, "PARALLEL_MIN", 0)
     monkeypatch.setattr(cache, "_CHUNK_FILES", 7)
     monkeypatch.setattr(cache, "_AHEAD", 1)  # far more tasks than are let in flight at once

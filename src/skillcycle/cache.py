@@ -226,27 +226,33 @@ def _clean_file(path: str, file: SourceFile, value: Any) -> SourceFile | None:
     return file
 
 
-def _parse(source: FileSource, rel: str, kind: str, known: bytes | None) -> tuple[bytes | None, SourceFile | None]:
+def _parse(
+    source: FileSource, rel: str, kind: str, known: bytes | None, validate: bool = True,
+) -> tuple[bytes | None, SourceFile | None]:
     """Read and parse one file: (digest, file), or (digest, None) when its digest is `known`
-    (the digest is None when the file cannot be read)."""
+    (the digest is None when the file cannot be read). Without `validate`, a file that parses
+    comes with its value alone: no model, no positions."""
     raw = source.read(rel)
     if isinstance(raw, yamlstrict.Finding):
         return None, loader.read_source(source, rel, kind)
     digest = file_hash(raw)
     if digest == known:
         return digest, None
-    return digest, loader._parse_into(SourceFile(rel, kind, yamlstrict.Document()), raw)
+    file = SourceFile(rel, kind, yamlstrict.Document())
+    if validate:
+        return digest, loader._parse_into(file, raw)
+    file.doc = yamlstrict.parse(raw)
+    if not file.doc.findings:
+        file.doc = yamlstrict.Document(file.doc.value)
+    return digest, file
 
 
 def _parse_chunk(root: Path, items: list[tuple[str, str, bytes | None]]) -> list[tuple[bytes | None, SourceFile | None]]:
-    """`_parse` in a worker process; clean files travel back as their value alone (pickling
-    models and positions costs more than validating the value again)."""
+    """`_parse` in a worker process, without validating: the main process validates each value
+    anyway when it makes the file's model (_clean_file), and pickling models and positions
+    would cost more. A file whose value does not validate is read again there, for positions."""
     source = DirectorySource(root)
-    results = [_parse(source, rel, kind, known) for rel, kind, known in items]
-    for _, file in results:
-        if file is not None and not file.doc.findings:
-            file.model, file.doc = None, yamlstrict.Document(file.doc.value)
-    return results
+    return [_parse(source, rel, kind, known, validate=False) for rel, kind, known in items]
 
 
 def read_all(
