@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from skillcycle import cache, loader
+from skillcycle import cache, cachefiles, loader
 from skillcycle.app import app
 
 runner = CliRunner()
@@ -244,3 +244,14 @@ def test_a_few_files_of_a_big_folder_are_parsed_rather_than_read_from_its_shard(
     parses.clear()
     loader.load(acme, use_cache=True, only=checkins)  # every file of the folder: its shard again
     assert parses == []
+
+
+def test_a_payload_over_the_one_shot_limit_is_sealed_in_pieces_to_the_same_mac(monkeypatch) -> None:
+    """OpenSSL's one-shot HMAC refuses 2 GiB and more (a 100k-person ratings table); sealed in
+    pieces, the MAC must be the one the whole payload gets, so files stay readable either way."""
+    payload = bytes(range(256)) * 40
+    whole = cachefiles.seal(payload)
+    assert whole is not None
+    monkeypatch.setattr(cachefiles, "SEAL_PIECE", 1000)  # ten full pieces and a short one
+    assert cachefiles.seal(payload) == cachefiles.seal(memoryview(payload)) == whole
+    assert cachefiles.seal(payload[:-1]) != whole

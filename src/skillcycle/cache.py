@@ -2,7 +2,7 @@
 
 The cache lives in `<repo>/.skillcycle/cache/` (a `.gitignore` holding `*` keeps
 it out of git) and is the only thing a read command writes. It holds, per file,
-(size, mtime_ns, blake2b of the bytes, the parsed plain value) for files that
+(size, mtime_ns, blake2b of the bytes, the parsed plain value marshalled) for files that
 parsed and validated cleanly; files with findings are always parsed again, so
 their messages and positions come from the one code path. An unchanged stat is
 a hit; a changed stat with the same hash (a `touch`, a checkout) is a hit too.
@@ -66,7 +66,11 @@ def _code_version() -> bytes:
 
 
 class _Shard:
-    """The cached entries of one folder: rel -> [size, mtime_ns, digest, value]."""
+    """The cached entries of one folder: rel -> [size, mtime_ns, digest, marshalled value].
+
+    Each value stays marshalled until its file's turn comes: a load through the cache
+    holds the hits it found ahead of the files it still parses, and their values would
+    take ~6x the bytes as objects (15+ GiB at 100k people)."""
 
     def __init__(self, path: Path, version: bytes) -> None:
         self.path = path
@@ -335,7 +339,7 @@ def _read_all(
         entry = hits[i]
         if entry is not None:
             hits[i] = None
-            file = _clean_file(path, SourceFile(rel, kind, yamlstrict.Document()), entry[3])
+            file = _clean_file(path, SourceFile(rel, kind, yamlstrict.Document()), marshal.loads(entry[3]))
             if file is not None:
                 digests[rel] = entry[2]
             # A cached value that no longer validates (it should not happen: the code version
@@ -348,11 +352,11 @@ def _read_all(
         _, info, entry = next(misses)
         digest, file = next(parsed)
         if file is None:  # same bytes as cached: only the stat moved
-            value = entry[3]  # type: ignore[index]
-            file = _clean_file(path, SourceFile(rel, kind, yamlstrict.Document()), value)
+            packed = entry[3]  # type: ignore[index]
+            file = _clean_file(path, SourceFile(rel, kind, yamlstrict.Document()), marshal.loads(packed))
         elif not file.doc.findings:
-            value = file.doc.value
-            file = _clean_file(path, file, value)
+            packed = marshal.dumps(file.doc.value) if store is not None else None
+            file = _clean_file(path, file, file.doc.value)
         file = file or loader.read_source(source, rel, kind)
         if digest is not None:
             digests[rel] = digest
@@ -360,7 +364,7 @@ def _read_all(
             size, mtime = info
             # Written just now, the file may change again within the same mtime tick: such an
             # entry is stored with no mtime, so the next run compares its bytes (git's "racy" rule).
-            store.put(rel, [size, mtime if mtime < racy else -1, digest, value])
+            store.put(rel, [size, mtime if mtime < racy else -1, digest, packed])
         if store is not None and shard_of(rel) not in skipped:
             folder = shard_of(rel)
             pending[folder] -= 1

@@ -76,7 +76,19 @@ def seal(payload: bytes | memoryview) -> bytes | None:
     run reads at 10k people).
     """
     key = _secret()
-    return None if key is None else hmac.digest(key, payload, "sha256")[:SUM]
+    if key is None:
+        return None
+    if len(payload) <= SEAL_PIECE:
+        return hmac.digest(key, payload, "sha256")[:SUM]
+    # OpenSSL's one-shot HMAC takes at most 2 GiB (the ratings table is more at 100k people)
+    mac = hmac.new(key, digestmod="sha256")
+    view = memoryview(payload)
+    for start in range(0, len(view), SEAL_PIECE):
+        mac.update(view[start:start + SEAL_PIECE])
+    return mac.digest()[:SUM]
+
+
+SEAL_PIECE = 1 << 30
 
 
 _KEY: list[bytes | None] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import sys
+from array import array
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator
@@ -234,12 +235,16 @@ class TableRows:
     """The rows of the tables that grow with time (ratings, goals, check-ins, reviews), added a
     valid file at a time in read order: from a Repo's per-file lists, or during a load that
     lets each model go once its rows are taken. Built column by column where the rows are
-    many (no row tuples): at 10k people there are 1.7M ratings."""
+    many (no row tuples): at 10k people there are 1.7M ratings. Each table is taken once:
+    its rows are let go as it is made, so that they and the table are not both held for long."""
 
     KINDS = frozenset({"assessments", "goals", "checkins", "reviews"})
 
     def __init__(self) -> None:
-        self.rating_columns: tuple[list, ...] = tuple([] for _ in range(9))
+        # Numbers as machine arrays, not lists of int objects: at 100k people there are 17M ratings.
+        self.rating_columns: tuple = (
+            [], [], array("b"), [], [], [], [], array("i"), array("b"),  # person, skill, level, date, source, assessor, file, item, dated
+        )
         self.goal_rows: list[tuple] = []
         self.checkin_rows: list[tuple] = []
         self.review_rows: list[tuple] = []
@@ -282,15 +287,17 @@ class TableRows:
 
     def ratings(self) -> pd.DataFrame:
         person, skill, level, day, source, assessor, rel_of, item, dated = self.rating_columns
+        self.rating_columns = ()
         return pd.DataFrame({
             "person": person, "skill": skill, "level": np.array(level, dtype="int8"),
             "date": np.array(day, dtype="datetime64[D]").astype("datetime64[s]"), "source": source, "assessor": assessor,
             "priority": np.array([SOURCE_PRIORITY[s] for s in source], dtype="int64"), "seq": np.arange(len(person), dtype="int64"),
-            "file": rel_of, "item": np.array(item, dtype="int32"), "dated": np.array(dated, dtype=bool),
+            "file": rel_of, "item": np.array(item, dtype="int32"), "dated": np.array(dated, dtype="int8").astype(bool),
         }, columns=RATING_COLUMNS).astype(_TEXT)
 
     def goals(self, fiscal_year_start: int) -> pd.DataFrame:
         frame = pd.DataFrame.from_records(self.goal_rows, columns=GOAL_COLUMNS)
+        self.goal_rows = []
         # A goal's start defaults to its cycle's first day: taken here, as the settings that
         # place quarters may be read after the goal files.
         cycle_starts = {cycle: Quarter.parse(cycle, fiscal_year_start).start for cycle in set(frame["cycle"])}
@@ -304,12 +311,14 @@ class TableRows:
 
     def checkins(self) -> pd.DataFrame:
         frame = pd.DataFrame.from_records(self.checkin_rows, columns=["person", "date", "substantive", "file"])
+        self.checkin_rows = []
         frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
         frame["substantive"] = frame["substantive"].astype(bool)
         return frame.astype({"person": "str", "file": "str"})
 
     def reviews(self) -> pd.DataFrame:
         frame = pd.DataFrame.from_records(self.review_rows, columns=["person", "period", "rating", "root_cause", "skill", "file"])
+        self.review_rows = []
         return frame.astype({"person": "str", "period": "str", "rating": "float64", "root_cause": "str", "skill": "str", "file": "str"})
 
 

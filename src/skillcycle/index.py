@@ -122,7 +122,11 @@ class IndexBuilder:
                 _add(columns["notes"], rel, item=item, goal=note.goal, person=model.person)
 
     def index(self) -> RepoIndex:
-        tables = {name: pd.DataFrame(cols, columns=list(_COLUMNS[name]), dtype=object) for name, cols in self.columns.items()}
+        """The index, once: the rows are let go as each table is made."""
+        tables = {}
+        while self.columns:
+            name, cols = self.columns.popitem()
+            tables[name] = pd.DataFrame(cols, columns=list(_COLUMNS[name]), dtype=object)
         return RepoIndex(self.own, **tables)
 
 
