@@ -5,17 +5,22 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 
-def replace_file(path: Path, *parts: bytes) -> None:
+def replace_file(path: Path, *parts: bytes | Callable[[BinaryIO], None]) -> None:
     """Write `parts` one after the other (a header and a payload need not be joined into one
-    copy) to a temporary file in `path`'s folder and rename it over `path` (atomic on POSIX
-    and Windows); the temporary file never outlives a failure."""
+    copy; a callable part writes to the file itself) to a temporary file in `path`'s folder
+    and rename it over `path` (atomic on POSIX and Windows); the temporary file never
+    outlives a failure."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             for data in parts:
-                handle.write(data)
+                if callable(data):
+                    data(handle)
+                else:
+                    handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
