@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .levels import Level
-from .repo import Repo
+from .repo import _LISTS, Repo
 from .schema import QUARTER, Goal, Role
 
 # SPEC §4: on the same date prefer calibration > manager > peer.
@@ -252,7 +252,7 @@ class TableRows:
     @classmethod
     def of(cls, repo: Repo, kind: str) -> "TableRows":
         rows = cls()
-        for rel, model in getattr(repo, _REPO_LIST[kind]):
+        for rel, model in getattr(repo, _LIST_OF[kind]):
             rows.add(kind, rel, model)
         return rows
 
@@ -322,8 +322,8 @@ class TableRows:
         return frame.astype({"person": "str", "period": "str", "rating": "float64", "root_cause": "str", "skill": "str", "file": "str"})
 
 
-# TableRows kind -> the Repo list of (path, model) it reads.
-_REPO_LIST = {"assessments": "assessments", "goals": "goal_files", "checkins": "checkins", "reviews": "reviews"}
+# file kind -> the Repo list of (path, model) that holds it
+_LIST_OF = {kind: name for name, kind in _LISTS.items()}
 
 
 def iter_learning_goals(facts: list[GoalFact]) -> Iterator[GoalFact]:

@@ -175,6 +175,10 @@ _LISTS = {
 }
 
 
+# The file kinds whose models the per-file lists hold: what a streamed load lets go.
+PER_FILE_KINDS = frozenset(_LISTS[name] for name in PER_FILE)
+
+
 def _by_kind(files: "list[SourceFile]") -> dict[str, list["SourceFile"]]:
     by_kind: dict[str, list] = {}
     for source in files:

@@ -155,16 +155,17 @@ class _Stream:
     """validate_streamed's consumer of each file read: index and table rows taken, the model
     of a kind that grows with time let go."""
 
-    LET_GO = frozenset({"assessments", "goals", "checkins", "reviews", "completions"})
-
     def __init__(self, index: "IndexBuilder", tables: "TableRows") -> None:
+        from .repo import PER_FILE_KINDS
+
+        self.let_go = PER_FILE_KINDS
         self.index, self.tables = index, tables
         self.kinds: set[str] = set()  # of the files let go
         self.completion_files: list[str] = []
 
     def __call__(self, file: "SourceFile") -> "SourceFile | None":
         self.index.add(file)
-        if file.model is None or file.kind not in self.LET_GO:
+        if file.model is None or file.kind not in self.let_go:
             return file
         if file.kind in self.tables.KINDS:
             self.tables.add(file.kind, file.rel, file.model)
