@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import checks
+from .facts import text_codes
 from .loader import SourceFile, problems_of
 from .problems import Problem
 
@@ -145,10 +146,21 @@ def splice(table: pd.DataFrame, removed: set[str], rows: pd.DataFrame) -> pd.Dat
     """
     kept = table[~table["file"].isin(removed)] if removed else table
     if rows.empty:
-        return kept.reset_index(drop=True)
+        return _recoded(kept.reset_index(drop=True))
     where = np.searchsorted(kept["file"].to_numpy(dtype=object), rows["file"].to_numpy(dtype=object))
     # A new row sorts just before the kept row it was placed at: keys 2*where vs 2*i + 1.
     keys = np.concatenate([np.arange(len(kept)) * 2 + 1, where * 2])
     order = np.argsort(keys, kind="stable")
-    joined = pd.concat([kept, rows.astype(kept.dtypes.to_dict())], ignore_index=True)
-    return joined.take(order).reset_index(drop=True)
+    text = [c for c, dtype in kept.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
+    union = {c: text_codes(set(kept[c].cat.categories) | set(rows[c].dropna())) for c in text}
+    plain = {c: dtype for c, dtype in kept.dtypes.items() if c not in union}
+    joined = pd.concat([kept.astype(union), rows.astype(plain | union)], ignore_index=True)
+    return _recoded(joined.take(order).reset_index(drop=True))
+
+
+def _recoded(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with its text columns' categories only those it uses: as the table built whole has."""
+    for column, dtype in table.dtypes.items():
+        if isinstance(dtype, pd.CategoricalDtype):
+            table[column] = table[column].cat.remove_unused_categories()
+    return table

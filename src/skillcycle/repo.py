@@ -245,7 +245,7 @@ def patch_repo(base: Repo, removed: set[str], added: "list[SourceFile]", file_co
     patched = base.tables_only()
     for table in TABLES:
         patched.__dict__[table] = splice(getattr(base, table), removed, getattr(part, table))
-    patched.ratings["seq"] = np.arange(len(patched.ratings), dtype="int64")
+    patched.ratings["seq"] = np.arange(len(patched.ratings), dtype=np.int32)
     gone = {pid for pid, rel in base.person_files.items() if rel in removed}
     people = {pid: p for pid, p in base.people.items() if pid not in gone} | _named(by_kind.get("people", []))
     patched.people = dict(sorted(people.items()))
