@@ -298,8 +298,8 @@ def _none(value: Any) -> Any:
 
 
 def _current_levels(repo: Repo, as_of: date) -> list[tuple]:
-    current = _by_pair(current_levels(repo.ratings, as_of))
-    own = _by_pair(self_levels(repo.ratings, as_of))
+    current = _by_pair(current_levels(repo.ratings, as_of, repo.precedence))
+    own = _by_pair(self_levels(repo.ratings, as_of, repo.precedence))
     rows = []
     for pair in sorted(set(current) | set(own)):
         c, s = current.get(pair), own.get(pair)

@@ -151,44 +151,60 @@ def ratings_frame(repo: Repo) -> pd.DataFrame:
     return TableRows.of(repo, "assessments").ratings()
 
 
-def current_levels(ratings: pd.DataFrame, day: date) -> pd.DataFrame:
+def current_levels(ratings: pd.DataFrame, day: date, order: "Precedence | None" = None) -> pd.DataFrame:
     """Current level per (person, skill) on `day` from non-self ratings (SPEC §4).
 
     Indexed by (person, skill) with columns level, date, source, assessor.
     Pairs with no such rating are absent: the person is unassessed there.
+    `order` is the table's Precedence when the caller keeps one (Repo.precedence).
     """
-    return _latest(_rated(ratings, day, by_self=False))
+    return _latest(ratings, (order or Precedence(ratings)).deciding(day, by_self=False))
 
 
-def self_levels(ratings: pd.DataFrame, day: date) -> pd.DataFrame:
+def self_levels(ratings: pd.DataFrame, day: date, order: "Precedence | None" = None) -> pd.DataFrame:
     """The latest self rating per (person, skill) on `day`, reported beside the current level."""
-    return _latest(_rated(ratings, day, by_self=True))
+    return _latest(ratings, (order or Precedence(ratings)).deciding(day, by_self=True))
 
 
-_LATEST_READS = ["person", "skill", "level", "date", "source", "assessor", "priority", "seq"]
+def _latest(ratings: pd.DataFrame, deciding: np.ndarray) -> pd.DataFrame:
+    rows = deciding[deciding >= 0]  # in pair order: by person, then skill
+    return ratings.take(rows).set_index(["person", "skill"])[["level", "date", "source", "assessor"]]
 
 
-def _rated(ratings: pd.DataFrame, day: date, by_self: bool) -> pd.DataFrame:
-    """Ratings dated on or before `day`, by the person or not, with the columns _latest reads:
-    one take of the rows instead of two of every column (0.39 -> 0.16 s at 10k people)."""
-    keep = (ratings["date"] <= np.datetime64(day, "s")) & ((ratings["source"] == "self") == by_self)
-    return ratings.loc[keep, _LATEST_READS]
+class Precedence:
+    """The SPEC §4 rule over a ratings table (rows in read order) as integers.
 
-
-def _latest(rated: pd.DataFrame) -> pd.DataFrame:
-    """The last row per (person, skill) in (date, priority, seq) order, sorted by person and skill.
-
-    Sorted as integer codes (ids factorised in sorted order) and only the winning rows
-    taken: reordering 1.7M text cells costs more than the whole rest (10k people).
+    Each rating gets its (person, skill) pair, a dense code in person then skill
+    order, and a rank that orders like (date, source priority, read order); the
+    rating that decides a pair on a day is then the greatest rank among those
+    dated by then: a maximum per pair, no sort (17M ratings at 100k people: 0.9 s
+    a day with a sort, 0.2 s without). Made once per table, read for many days.
     """
-    person = pd.factorize(rated["person"], sort=True)[0]
-    skill = pd.factorize(rated["skill"], sort=True)[0]
-    order = np.lexsort((rated["seq"].to_numpy(), rated["priority"].to_numpy(), rated["date"].to_numpy(), skill, person))
-    person, skill = person[order], skill[order]
-    last = np.ones(len(order), dtype=bool)
-    last[:-1] = (person[1:] != person[:-1]) | (skill[1:] != skill[:-1])
-    latest = rated.iloc[order[last]]
-    return latest.set_index(["person", "skill"])[["level", "date", "source", "assessor"]]
+
+    def __init__(self, ratings: pd.DataFrame) -> None:
+        # Only the people and skills rated here: a table cut to one person keeps every
+        # category of the whole one, and the pairs are a dense grid.
+        person = ratings["person"].cat.remove_unused_categories()
+        skill = ratings["skill"].cat.remove_unused_categories()
+        self.people, self.skills = person.cat.categories, skill.cat.categories
+        self.pairs = len(self.people) * len(self.skills)
+        self.pair = person.cat.codes.to_numpy().astype(np.int64) * len(self.skills) + skill.cat.codes.to_numpy()
+        day = ratings["date"].to_numpy().view(np.int64) // 86_400  # datetime64[s] -> days
+        self.first = int(day.min()) if len(day) else 0
+        self.day = day - self.first
+        priority = ratings["priority"].to_numpy()
+        self.by_self = priority == SOURCE_PRIORITY["self"]
+        # A row's position orders ties as read order does (the table is in read order); in the
+        # low 32 bits it also names the row the greatest rank belongs to.
+        self.rank = ((self.day * 4 + priority) << 32) + np.arange(len(day), dtype=np.int64)
+
+    def deciding(self, day: date, *, by_self: bool) -> np.ndarray:
+        """Per pair code, the position of the rating that decides it on `day` (-1: none),
+        from self ratings only or from the others."""
+        keep = (self.day <= np.datetime64(day, "D").astype(np.int64) - self.first) & (self.by_self == by_self)
+        best = np.full(self.pairs, -1, dtype=np.int64)
+        np.maximum.at(best, self.pair[keep], self.rank[keep])
+        return np.where(best >= 0, best & 0xFFFFFFFF, -1)
 
 
 # --- goals ---------------------------------------------------------------------

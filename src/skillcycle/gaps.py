@@ -20,7 +20,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .facts import SOURCE_PRIORITY, add_months, requirements_on
+from .facts import Precedence, add_months, requirements_on
 from .levels import Level
 from .problems import did_you_mean
 from .repo import Repo
@@ -61,39 +61,20 @@ _LEVEL_NAMES = np.array([level.slug for level in Level], dtype=object)
 # --- current levels -------------------------------------------------------------------
 
 class _Levels:
-    """Latest rating per (person, skill) on a date as a dense person x skill matrix.
+    """Levels per (person, skill) on a date as a dense person x skill matrix, from the
+    repo's facts.Precedence (SPEC §4). -1 = no such rating."""
 
-    The rule of facts.current_levels / facts.self_levels (SPEC §4: latest date,
-    then calibration > manager > peer, then later in read order) computed on
-    integer codes: one lexsort instead of a sort on text columns, which is what
-    makes a 10,000-person org take milliseconds. -1 = no such rating.
-    """
-
-    def __init__(self, ratings: pd.DataFrame) -> None:
-        self.person_code, self.people = pd.factorize(ratings["person"], sort=False)
-        self.skill_code, self.skills = pd.factorize(ratings["skill"], sort=False)
-        self.days = ratings["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-        self.priority = ratings["priority"].to_numpy().astype(np.int64)
-        self.seq = ratings["seq"].to_numpy().astype(np.int64)
-        self.level = ratings["level"].to_numpy().astype(np.int8)
+    def __init__(self, order: Precedence, ratings: pd.DataFrame) -> None:
+        self.order, self.people, self.skills = order, order.people, order.skills
+        self.level = ratings["level"].to_numpy()
 
     def matrix(self, day: date, *, own: bool) -> np.ndarray:
         """Levels on `day` from non-self ratings, or (own=True) from self ratings only."""
-        n_people, n_skills = len(self.people), len(self.skills)
-        found = np.full(n_people * n_skills, -1, dtype=np.int8)
-        last_day = np.datetime64(day, "D").astype(np.int64)
-        is_self = self.priority == SOURCE_PRIORITY["self"]
-        rows = np.flatnonzero((self.days <= last_day) & (is_self if own else ~is_self))
-        if len(rows):
-            pair = self.person_code[rows].astype(np.int64) * n_skills + self.skill_code[rows]
-            days = self.days[rows] - self.days[rows].min()
-            # date, then source priority (0..3), then read order: one int64 that orders like that tuple
-            rank = ((days * 4 + self.priority[rows]) << 32) + self.seq[rows]
-            order = np.lexsort((rank, pair))
-            pair = pair[order]
-            last = np.append(pair[1:] != pair[:-1], True)
-            found[pair[last]] = self.level[rows[order[last]]]
-        return found.reshape(n_people, n_skills)
+        deciding = self.order.deciding(day, by_self=own)
+        found = np.full(len(deciding), -1, dtype=np.int8)
+        rated = deciding >= 0
+        found[rated] = self.level[deciding[rated]]
+        return found.reshape(len(self.people), len(self.skills))
 
     def lookup(self, matrix: np.ndarray, people: list[str], skills: list[str], p: np.ndarray, s: np.ndarray) -> np.ndarray:
         """matrix[person, skill] for code pairs (p into `people`, s into `skills`); -1 where there is none."""
@@ -160,7 +141,7 @@ def _pairs(repo: Repo, day: date, who: list[str], levels_on: date) -> _Pairs:
     required = req_level[row].astype(np.int8)
     role_family = np.array([family_code[repo.roles[rid].family] for rid in roles], dtype=np.int64)
 
-    levels = _Levels(repo.ratings)
+    levels = _Levels(repo.precedence, repo.ratings)
     current = levels.lookup(levels.matrix(levels_on, own=False), who, skills, p, s)
     own = levels.lookup(levels.matrix(levels_on, own=True), who, skills, p, s)
     level = np.maximum(current, 0)  # unassessed ranks as 0

@@ -170,14 +170,14 @@ class _Org:
     checkins: pd.DataFrame  # substantive check-ins dated <= as_of: person, date
     reviews: pd.DataFrame  # person, period, rating, root_cause, skill (last rating per person and period)
     openings: pd.DataFrame  # filled openings (filled <= as_of): id, role, filled, hired
-    ratings: pd.DataFrame  # every non-self rating dated <= as_of (SPEC §4 columns)
     _levels: dict[date, pd.Series] = field(default_factory=dict)
     _gaps: dict[date, list[dict[str, Any]]] = field(default_factory=dict)
 
     def levels(self, day: date) -> pd.Series:
         """level(P, S, day) for assessed pairs, indexed by (person, skill); cached per day."""
-        if day not in self._levels:
-            self._levels[day] = current_levels(self.ratings, day)["level"].astype("int64")
+        if day not in self._levels:  # nothing dated after as-of is used (SPEC §5.2)
+            repo = self.repo
+            self._levels[day] = current_levels(repo.ratings, min(day, self.as_of), repo.precedence)["level"].astype("int64")
         return self._levels[day]
 
     def gap_rows(self, day: date) -> list[dict[str, Any]]:
@@ -230,10 +230,7 @@ def _org(repo: Repo, as_of: date) -> _Org:
         columns=["id", "role", "filled", "hired"],
     )
     openings["filled"] = pd.to_datetime(openings["filled"])
-
-    ratings = repo.ratings
-    ratings = ratings[(ratings["source"] != "self") & (ratings["date"] <= np.datetime64(as_of, "s"))]
-    return _Org(repo, as_of, people, goals, checkins, reviews, openings, ratings)
+    return _Org(repo, as_of, people, goals, checkins, reviews, openings)
 
 
 # --- one quarter -------------------------------------------------------------------

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .facts import GoalFact, Quarter, current_levels, goal_facts, goal_status, requirements_on, self_levels
+from .facts import GoalFact, Precedence, Quarter, current_levels, goal_facts, goal_status, requirements_on, self_levels
 from .gaps import person_gaps, person_tracks
 from .levels import Level
 from .problems import did_you_mean
@@ -225,6 +225,7 @@ class _Context:
     current: dict[str, tuple[Level, date, str]]  # skill -> (level, date, source)
     self: dict[str, tuple[Level, date]]
     ratings: pd.DataFrame
+    order: Precedence  # of `ratings`, which hold this person's alone
     gaps: pd.DataFrame  # gaps.person_gaps rows of this person
     checkins: list[Checkin]  # all of the person's check-ins up to as-of, in date order
     window_start: date
@@ -237,14 +238,16 @@ class _Context:
     @classmethod
     def load(cls, repo: Repo, person: str, as_of: date) -> "_Context":
         ratings = repo.ratings[repo.ratings["person"] == person]
+        order = Precedence(ratings)
         checkins = sorted(
             (c for _, c in repo.checkins if c.person == person and c.date <= as_of), key=lambda c: c.date
         )  # stable: files sorted by path break date ties
         ctx = cls(
             repo, person, as_of,
-            current=_levels_by_skill(current_levels(ratings, as_of), with_source=True),
-            self=_levels_by_skill(self_levels(ratings, as_of), with_source=False),
+            current=_levels_by_skill(current_levels(ratings, as_of, order), with_source=True),
+            self=_levels_by_skill(self_levels(ratings, as_of, order), with_source=False),
             ratings=ratings,
+            order=order,
             gaps=person_gaps(repo, as_of, [person]),
             checkins=checkins,
             window_start=as_of - timedelta(days=CHECKIN_WINDOW_DAYS),
@@ -424,7 +427,7 @@ def _goal_row(ctx: _Context, fact: GoalFact, completed: dict[str, date], note: t
     goal = fact.goal
     baseline = goal.baseline
     if baseline is None:
-        at_start = current_levels(ctx.ratings, fact.start)
+        at_start = current_levels(ctx.ratings, fact.start, ctx.order)
         key = (ctx.person, goal.skill)
         baseline = Level(int(at_start.loc[key, "level"])) if key in at_start.index else None
     status = goal_status(fact, ctx.as_of)

@@ -33,7 +33,7 @@ from .schema import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .facts import TableRows
+    from .facts import Precedence, TableRows
     from .loader import Loaded, SourceFile
 
 
@@ -83,6 +83,13 @@ class Repo:
         """Every performance rating as (person, period, rating, root_cause, skill, file), in read order."""
         return self._table("review_table")
 
+    @cached_property
+    def precedence(self) -> "Precedence":
+        """The ratings' SPEC §4 precedence (facts.Precedence), made once: levels are read on many dates."""
+        from .facts import Precedence
+
+        return Precedence(self.ratings)
+
     def _table(self, name: str) -> "pd.DataFrame":
         # A repo from the snapshot reads its tables from there when first used (`stored_tables`,
         # a snapshot.StoredTables); otherwise, or when that file is unreadable, they are built
@@ -103,7 +110,7 @@ class Repo:
         for table in TABLES:
             getattr(self, table)
         light = copy.copy(self)
-        for name in (*PER_FILE, "stored_tables"):
+        for name in (*PER_FILE, "stored_tables", "precedence"):  # precedence: made again from the tables
             light.__dict__.pop(name, None)
         return light
 

@@ -236,7 +236,7 @@ def diff_levels(base: Repo | None, head: Repo | None, as_of: date) -> list[dict]
     def levels(repo: Repo | None) -> dict[tuple[str, str], dict]:
         if repo is None or repo.ratings.empty:
             return {}
-        frame = current_levels(repo.ratings, as_of).reset_index()
+        frame = current_levels(repo.ratings, as_of, repo.precedence).reset_index()
         return {(r["person"], r["skill"]): r for r in frame.to_dict("records")}
 
     old, new = levels(base), levels(head)
