@@ -171,6 +171,16 @@ def _latest(ratings: pd.DataFrame, deciding: np.ndarray) -> pd.DataFrame:
     return ratings.take(rows).set_index(["person", "skill"])[["level", "date", "source", "assessor"]]
 
 
+def _used(column: pd.Series) -> tuple[pd.Index, np.ndarray]:
+    """(the values a text column holds, each cell's position among them): its categories
+    without the unused ones, counted rather than sorted (remove_unused_categories sorts)."""
+    codes = column.cat.codes.to_numpy().astype(np.int64)
+    used = np.bincount(codes, minlength=len(column.cat.categories)) > 0 if len(codes) else np.zeros(0, dtype=bool)
+    if used.all():
+        return column.cat.categories, codes
+    return column.cat.categories[used], (np.cumsum(used) - 1)[codes]
+
+
 class Precedence:
     """The SPEC §4 rule over a ratings table (rows in read order) as integers.
 
@@ -184,11 +194,9 @@ class Precedence:
     def __init__(self, ratings: pd.DataFrame) -> None:
         # Only the people and skills rated here: a table cut to one person keeps every
         # category of the whole one, and the pairs are a dense grid.
-        person = ratings["person"].cat.remove_unused_categories()
-        skill = ratings["skill"].cat.remove_unused_categories()
-        self.people, self.skills = person.cat.categories, skill.cat.categories
+        (self.people, person), (self.skills, skill) = _used(ratings["person"]), _used(ratings["skill"])
         self.pairs = len(self.people) * len(self.skills)
-        self.pair = person.cat.codes.to_numpy().astype(np.int64) * len(self.skills) + skill.cat.codes.to_numpy()
+        self.pair = person * len(self.skills) + skill
         day = ratings["date"].to_numpy().view(np.int64) // 86_400  # datetime64[s] -> days
         self.first = int(day.min()) if len(day) else 0
         self.day = day - self.first
@@ -237,6 +245,12 @@ def goal_table(repo: Repo) -> pd.DataFrame:
     return TableRows.of(repo, "goals").goals(repo.settings.fiscal_year_start)
 
 
+def _recode(column: pd.Series, into: pd.Index) -> np.ndarray:
+    """Each cell of a text column as its position in `into` (-1: not there, or no value)."""
+    positions = np.append(into.get_indexer(column.cat.categories), -1)  # a missing cell's code -1 picks the -1
+    return positions[column.cat.codes.to_numpy()].astype(np.int64)
+
+
 def _code(level: Level | None) -> int | None:
     return None if level is None else int(level)
 
@@ -248,11 +262,19 @@ def achievement_dates(goals: pd.DataFrame, ratings: pd.DataFrame, as_of: date) -
     learning = goals[goals["skill"].notna() & goals["target"].notna()]
     if learning.empty:
         return pd.Series([], dtype="datetime64[s]")
-    wanted = learning[["person", "skill", "start", "target"]].assign(i=learning.index)
-    # One take of the four columns read, not of every column (0.57 s of text at 10k people)
+    # Joined on one integer per (person, skill), numbered by the ratings' own categories:
+    # a join on two text columns hashes every cell (0.36 -> 0.1 s at 10k people).
+    people, skills = ratings["person"].cat.categories, ratings["skill"].cat.categories
+
+    def pair(frame: pd.DataFrame) -> np.ndarray:
+        person, skill = _recode(frame["person"], people), _recode(frame["skill"], skills)
+        return np.where((person >= 0) & (skill >= 0), person * len(skills) + skill, -1)
+
+    wanted = pd.DataFrame({"pair": pair(learning), "start": learning["start"], "target": learning["target"], "i": learning.index})
     keep = (ratings["date"] <= np.datetime64(as_of, "s")) & (ratings["source"] != "self")
-    rated = ratings.loc[keep, ["person", "skill", "date", "level"]]
-    hits = wanted.merge(rated, on=["person", "skill"], how="inner")
+    rated = ratings[keep]
+    rated = pd.DataFrame({"pair": pair(rated), "date": rated["date"], "level": rated["level"]})
+    hits = wanted[wanted["pair"] >= 0].merge(rated, on="pair", how="inner")
     hits = hits[(hits["date"] >= hits["start"]) & (hits["level"] >= hits["target"])]
     return hits.groupby("i")["date"].min()
 
