@@ -331,7 +331,7 @@ def _random_repo(seed: int) -> Repo:
     skills = {s: Skill(id=s, name=s, category="technical", urgency=rng.choice(["high", "medium", "low"]))
               for s in ("a", "b", "c")}
     roles = {"r": Role(id="r", title="R", family="f", requires={"a": Level(3), "b": Level(2), "c": Level(1)})}
-    people = {p: Person(id=p, name=p, role="r") for p in ("p1", "p2", "p3", "p4")}
+    people = {p: Person(id=p, name=p, role="r") for p in ("p1", "p2", "p3", "p4", "p5", "p6")}
     days = [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
     sources = ["calibration", "manager", "peer", "self"]
     batches = []
@@ -377,6 +377,10 @@ def test_levels_agree_with_the_rule_read_by_hand(seed: int) -> None:
             assert list(table.index) == sorted(expected)  # by person, then skill
             got = {(r.person, r.skill): int(getattr(r, name)) for r in frame.itertuples() if not pd.isna(getattr(r, name))}
             assert got == expected
+            for person in repo.people:  # one person's gaps (a review packet) read their ratings alone
+                mine = gaps.person_gaps(repo, day, [person])
+                got = {(r.person, r.skill): int(getattr(r, name)) for r in mine.itertuples() if not pd.isna(getattr(r, name))}
+                assert got == {key: level for key, level in expected.items() if key[0] == person}
 
 
 def test_empty_selection_gives_empty_rows() -> None:

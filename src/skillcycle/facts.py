@@ -271,10 +271,13 @@ def achievement_dates(goals: pd.DataFrame, ratings: pd.DataFrame, as_of: date) -
         return np.where((person >= 0) & (skill >= 0), person * len(skills) + skill, -1)
 
     wanted = pd.DataFrame({"pair": pair(learning), "start": learning["start"], "target": learning["target"], "i": learning.index})
-    keep = (ratings["date"] <= np.datetime64(as_of, "s")) & (ratings["source"] != "self")
-    rated = ratings[keep]
-    rated = pd.DataFrame({"pair": pair(rated), "date": rated["date"], "level": rated["level"]})
-    hits = wanted[wanted["pair"] >= 0].merge(rated, on="pair", how="inner")
+    wanted = wanted[wanted["pair"] >= 0]
+    rated_pair = pair(ratings)
+    # Only the ratings of wanted pairs are taken (a review packet wants one person's).
+    keep = (ratings["date"] <= np.datetime64(as_of, "s")).to_numpy() & (ratings["source"] != "self").to_numpy()
+    keep &= np.isin(rated_pair, wanted["pair"].to_numpy())
+    rated = pd.DataFrame({"pair": rated_pair[keep], "date": ratings["date"].to_numpy()[keep], "level": ratings["level"].to_numpy()[keep]})
+    hits = wanted.merge(rated, on="pair", how="inner")
     hits = hits[(hits["date"] >= hits["start"]) & (hits["level"] >= hits["target"])]
     return hits.groupby("i")["date"].min()
 

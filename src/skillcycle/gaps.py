@@ -68,6 +68,14 @@ class _Levels:
         self.order, self.people, self.skills = order, order.people, order.skills
         self.level = ratings["level"].to_numpy()
 
+    @classmethod
+    def of(cls, repo: Repo, who: list[str]) -> "_Levels":
+        """From the repo's precedence; for a few people (a review packet), from their ratings alone."""
+        if len(who) * 4 >= len(repo.people):
+            return cls(repo.precedence, repo.ratings)
+        ratings = repo.ratings[repo.ratings["person"].isin(who)]
+        return cls(Precedence(ratings), ratings)
+
     def matrix(self, day: date, *, own: bool) -> np.ndarray:
         """Levels on `day` from non-self ratings, or (own=True) from self ratings only."""
         deciding = self.order.deciding(day, by_self=own)
@@ -141,7 +149,7 @@ def _pairs(repo: Repo, day: date, who: list[str], levels_on: date) -> _Pairs:
     required = req_level[row].astype(np.int8)
     role_family = np.array([family_code[repo.roles[rid].family] for rid in roles], dtype=np.int64)
 
-    levels = _Levels(repo.precedence, repo.ratings)
+    levels = _Levels.of(repo, who)
     current = levels.lookup(levels.matrix(levels_on, own=False), who, skills, p, s)
     own = levels.lookup(levels.matrix(levels_on, own=True), who, skills, p, s)
     level = np.maximum(current, 0)  # unassessed ranks as 0
