@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from skillcycle.index import splice
+from skillcycle.index import build_index, splice
 from skillcycle.loader import load
 from skillcycle.repo import build_repo
 
@@ -90,3 +90,22 @@ def test_a_spliced_table_is_the_table_built_whole(tmp_path: Path) -> None:
     assert without["person"].cat.categories.tolist() == ["ada", "lin"]
     assert without["source"].cat.categories.tolist() == ["manager", "peer"]
     assert without["file"].cat.categories.tolist() == ["assessments/2026q3.yaml"]
+
+
+def test_the_index_codes_its_text_and_keeps_paths_as_cells(tmp_path: Path) -> None:
+    """Index tables (index.py) code ids and paths like the repo's tables; a definition's path
+    in its file stays one tuple per cell even when every path has the same length."""
+    root = copy(FIXTURES / "tiny", tmp_path)
+    for name in ("people", "roles"):  # only list entries define ids now: every path is (list, i, "id")
+        for path in (root / name).iterdir():
+            path.unlink()
+    index = build_index(load(root).files)
+    for table in ("defines", "refs", "managers", "goal_files", "goal_ids", "notes"):
+        frame = getattr(index, table)
+        for column, dtype in frame.dtypes.items():
+            if column in ("path", "weight", "item"):
+                continue
+            assert isinstance(dtype, pd.CategoricalDtype), (table, column)
+            assert dtype.categories.tolist() == sorted(set(frame[column].dropna())), (table, column)
+    paths = index.defines["path"].tolist()
+    assert paths and all(isinstance(path, tuple) and len(path) == 3 for path in paths)

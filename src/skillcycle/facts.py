@@ -8,7 +8,6 @@ everything on date D" is a sort and a group-by, not a loop per person.
 from __future__ import annotations
 
 import calendar
-import sys
 from array import array
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -113,22 +112,20 @@ def active_people(repo: Repo, day: date) -> list[str]:
 # must come out exactly as one built whole.
 
 
-def coded(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    """`frame` with these text columns as categoricals of their sorted distinct values."""
-    return frame.astype({column: text_codes(frame[column].dropna().unique()) for column in columns})
-
-
 def text_codes(texts) -> pd.CategoricalDtype:
     """The dtype of a text column holding `texts` (distinct): its categories sorted."""
     return pd.CategoricalDtype(pd.Index(sorted(texts), dtype="str"))
 
 
-class _Coded:
+class _Text:
     """A text column dictionary-coded as it is gathered: a code per row (-1 = none), each text once."""
 
-    def __init__(self) -> None:
+    def __init__(self, _: str = "text") -> None:
         self.codes = array("i")
         self.values: dict[str, int] = {}
+
+    def append(self, text: str | None) -> None:
+        self.codes.append(-1 if text is None else self.values.setdefault(text, len(self.values)))
 
     def column(self) -> pd.Categorical:
         dtype = text_codes(self.values)
@@ -139,7 +136,67 @@ class _Coded:
         codes = rank[np.frombuffer(self.codes, dtype=np.int32)] if len(self.codes) else np.zeros(0, np.int32)
         return pd.Categorical.from_codes(codes, dtype=dtype)
 
-RATING_COLUMNS = ["person", "skill", "level", "date", "source", "assessor", "priority", "seq", "file", "item", "dated"]
+
+class _Days:
+    """A date column gathered as day numbers; none is NaT."""
+
+    def __init__(self, _: str = "date") -> None:
+        self.days = array("i")
+
+    def append(self, day: date | None) -> None:
+        self.days.append(_NO_DAY if day is None else day.toordinal())
+
+    def column(self) -> np.ndarray:
+        days = np.frombuffer(self.days, dtype=np.int32).astype(np.int64) if len(self.days) else np.zeros(0, np.int64)
+        dates = (days - _EPOCH_ORDINAL).astype("datetime64[D]")
+        dates[days == _NO_DAY] = np.datetime64("NaT")
+        return dates.astype("datetime64[s]")
+
+
+class _Numbers:
+    """A number column in a machine array: int8, int32, bool, or float64 where none is NaN."""
+
+    def __init__(self, dtype: str) -> None:
+        self.dtype = dtype
+        self.values = array({"int8": "b", "bool": "b", "int32": "i", "float64": "d"}[dtype])
+        # An attribute, not a method: appending in place costs no call of ours per cell.
+        self.append = self.values.append if dtype != "float64" else self._append_float
+
+    def _append_float(self, value: float | None) -> None:
+        self.values.append(np.nan if value is None else value)
+
+    def column(self) -> np.ndarray:
+        stored = {"bool": np.int8}.get(self.dtype, self.dtype)
+        values = np.frombuffer(self.values, dtype=stored) if len(self.values) else np.zeros(0, stored)
+        return values.astype(self.dtype)
+
+
+class _Objects:
+    """Any Python values, as they are (the index's paths in files, weights as written)."""
+
+    def __init__(self, _: str = "object") -> None:
+        self.values: list = []
+        self.append = self.values.append
+
+    def column(self) -> np.ndarray:
+        return np.fromiter(self.values, dtype=object, count=len(self.values))  # tuples stay cells, not rows
+
+
+class _Gathered:
+    """A table gathered a row (or a cell) at a time in read order, column by column."""
+
+    def __init__(self, types: dict[str, str]) -> None:
+        self.columns = {name: _COLUMN_OF.get(t, _Numbers)(t) for name, t in types.items()}
+        self.appends = [column.append for column in self.columns.values()]
+
+    def add(self, *row) -> None:
+        for append, value in zip(self.appends, row):
+            append(value)
+
+    def frame(self) -> pd.DataFrame:
+        columns, self.columns, self.appends = self.columns, {}, []
+        return pd.DataFrame({name: column.column() for name, column in columns.items()})
+
 
 
 def ratings_frame(repo: Repo) -> pd.DataFrame:
@@ -233,11 +290,6 @@ class GoalFact:
         return self.goal.kind == "learning"
 
 
-GOAL_COLUMNS = [
-    "person", "cycle", "file", "id", "kind", "skill", "target", "baseline", "weight", "start", "due", "dropped",
-]
-
-
 def goal_table(repo: Repo) -> pd.DataFrame:
     """One row per goal in file order; `start` defaults to the cycle's first day (SPEC §3);
     target/baseline are level codes, weight a number, NaN when absent; dates are
@@ -315,13 +367,11 @@ class TableRows:
     KINDS = frozenset({"assessments", "goals", "checkins", "reviews"})
 
     def __init__(self) -> None:
-        # Numbers as machine arrays, not lists of int objects: at 100k people there are 17M ratings.
-        self.rating_columns: tuple = (  # person, skill, level, date (day ordinal), source, assessor, file, item, dated
-            _Coded(), _Coded(), array("b"), array("i"), _Coded(), _Coded(), _Coded(), array("i"), array("b"),
-        )
-        self.goal_rows: list[tuple] = []
-        self.checkin_rows: list[tuple] = []
-        self.review_rows: list[tuple] = []
+        # Text as codes, numbers and days in machine arrays: at 100k people there are 17M ratings.
+        self.rating_rows = _Gathered(_RATING_TYPES)
+        self.goal_rows = _Gathered(_GOAL_TYPES)
+        self.checkin_rows = _Gathered(_CHECKIN_TYPES)
+        self.review_rows = _Gathered(_REVIEW_TYPES)
 
     @classmethod
     def of(cls, repo: Repo, kind: str) -> "TableRows":
@@ -331,79 +381,73 @@ class TableRows:
         return rows
 
     def add(self, kind: str, rel: str, model) -> None:
-        intern = sys.intern
         if kind == "assessments":
-            person, skill, level, day, source, assessor, rel_of, item, dated = self.rating_columns
+            # The hot loop of a cold load: each cell appended in place, no call per cell.
+            person, skill, level, day, source, assessor, rel_of, item, dated = self.rating_rows.columns.values()
             people, skills, sources, assessors = person.values, skill.values, source.values, assessor.values
             file_code = rel_of.values.setdefault(rel, len(rel_of.values))
             batch_day = model.date.toordinal() if model.date else _NO_DAY
             for index, rating in enumerate(model.ratings):
                 person.codes.append(people.setdefault(rating.person, len(people)))
                 skill.codes.append(skills.setdefault(rating.skill, len(skills)))
-                level.append(rating.level)
-                day.append(rating.date.toordinal() if rating.date else batch_day)
+                level.values.append(rating.level)
+                day.days.append(rating.date.toordinal() if rating.date else batch_day)
                 by = rating.source or model.source  # none only in a file with errors (S002), as the date
                 source.codes.append(-1 if by is None else sources.setdefault(by, len(sources)))
                 who = rating.assessor or model.assessor
                 assessor.codes.append(-1 if who is None else assessors.setdefault(who, len(assessors)))
                 rel_of.codes.append(file_code)
-                item.append(index)
-                dated.append(rating.date is not None)
+                item.values.append(index)
+                dated.values.append(rating.date is not None)
         elif kind == "goals":
-            person, cycle = intern(model.person), intern(model.cycle)
             for goal in model.goals:
-                self.goal_rows.append((
-                    person, cycle, rel, goal.id, intern(goal.kind), goal.skill and intern(goal.skill),
-                    _code(goal.target), _code(goal.baseline), goal.weight, goal.start, goal.due, goal.dropped,
-                ))
+                self.goal_rows.add(
+                    model.person, model.cycle, rel, goal.id, goal.kind, goal.skill, _code(goal.target),
+                    _code(goal.baseline), goal.weight, goal.start, goal.due, goal.dropped,
+                )
         elif kind == "checkins":
-            self.checkin_rows.append((intern(model.person), model.date, model.learning.substantive, rel))
+            self.checkin_rows.add(model.person, model.date, model.learning.substantive, rel)
         elif kind == "reviews":
-            self.review_rows.extend(
-                (intern(r.person), model.period, float(r.rating), r.root_cause, r.skill, rel) for r in model.ratings
-            )
+            for r in model.ratings:
+                self.review_rows.add(r.person, model.period, float(r.rating), r.root_cause, r.skill, rel)
 
     def ratings(self) -> pd.DataFrame:
-        person, skill, level, day, source, assessor, rel_of, item, dated = self.rating_columns
-        self.rating_columns = ()
-        source = source.column()
-        priority = np.array([SOURCE_PRIORITY[s] for s in source.categories] + [0], dtype=np.int8)[source.codes]
-        days = np.array(day, dtype=np.int64)
-        dates = (days - _EPOCH_ORDINAL).astype("datetime64[D]")
-        dates[days == _NO_DAY] = np.datetime64("NaT")
-        return pd.DataFrame({
-            "person": person.column(), "skill": skill.column(), "level": np.array(level, dtype="int8"),
-            "date": dates.astype("datetime64[s]"),
-            "source": source, "assessor": assessor.column(), "priority": priority,
-            "seq": np.arange(len(level), dtype=np.int32), "file": rel_of.column(),
-            "item": np.array(item, dtype="int32"), "dated": np.array(dated, dtype="int8").astype(bool),
-        }, columns=RATING_COLUMNS)
+        frame = self.rating_rows.frame()
+        source = frame["source"].cat
+        priority = np.array([SOURCE_PRIORITY[s] for s in source.categories] + [0], dtype=np.int8)
+        frame.insert(6, "priority", priority[source.codes.to_numpy()])
+        frame.insert(7, "seq", np.arange(len(frame), dtype=np.int32))
+        return frame
 
     def goals(self, fiscal_year_start: int) -> pd.DataFrame:
-        frame = pd.DataFrame.from_records(self.goal_rows, columns=GOAL_COLUMNS)
-        self.goal_rows = []
+        frame = self.goal_rows.frame()
         # A goal's start defaults to its cycle's first day: taken here, as the settings that
         # place quarters may be read after the goal files.
-        cycle_starts = {cycle: Quarter.parse(cycle, fiscal_year_start).start for cycle in set(frame["cycle"])}
-        frame["start"] = frame["start"].where(frame["start"].notna(), frame["cycle"].map(cycle_starts))
-        frame = coded(frame, GOAL_COLUMNS[:6])
-        for column in ("target", "baseline", "weight"):
-            frame[column] = frame[column].astype("float64")
-        for column in ("start", "due", "dropped"):
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
+        cycles = frame["cycle"].cat
+        first_days = np.array([Quarter.parse(c, fiscal_year_start).start for c in cycles.categories] + [None], dtype="datetime64[s]")
+        frame["start"] = frame["start"].where(frame["start"].notna(), first_days[cycles.codes.to_numpy()])
         return frame
 
     def checkins(self) -> pd.DataFrame:
-        frame = pd.DataFrame.from_records(self.checkin_rows, columns=["person", "date", "substantive", "file"])
-        self.checkin_rows = []
-        frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
-        frame["substantive"] = frame["substantive"].astype(bool)
-        return coded(frame, ["person", "file"])
+        return self.checkin_rows.frame()
 
     def reviews(self) -> pd.DataFrame:
-        frame = pd.DataFrame.from_records(self.review_rows, columns=["person", "period", "rating", "root_cause", "skill", "file"])
-        self.review_rows = []
-        return coded(frame.astype({"rating": "float64"}), ["person", "period", "root_cause", "skill", "file"])
+        return self.review_rows.frame()
+
+
+_COLUMN_OF = {"text": _Text, "date": _Days, "object": _Objects}
+
+# Each table's columns and their types (TableRows); ratings add priority and seq when made.
+_RATING_TYPES = {
+    "person": "text", "skill": "text", "level": "int8", "date": "date", "source": "text", "assessor": "text",
+    "file": "text", "item": "int32", "dated": "bool",
+}
+_GOAL_TYPES = {
+    "person": "text", "cycle": "text", "file": "text", "id": "text", "kind": "text", "skill": "text",
+    "target": "float64", "baseline": "float64", "weight": "float64", "start": "date", "due": "date", "dropped": "date",
+}
+_CHECKIN_TYPES = {"person": "text", "date": "date", "substantive": "bool", "file": "text"}
+_REVIEW_TYPES = {"person": "text", "period": "text", "rating": "float64", "root_cause": "text", "skill": "text", "file": "text"}
 
 
 # file kind -> the Repo list of (path, model) that holds it

@@ -12,7 +12,6 @@ which of two definitions of an id comes first, so `replace` keeps it.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -20,17 +19,18 @@ import numpy as np
 import pandas as pd
 
 from . import checks
-from .facts import text_codes
+from .facts import _Gathered, text_codes
 from .loader import SourceFile, problems_of
 from .problems import Problem
 
+# Each table's columns and their types (facts._Gathered): ids and paths are text, coded.
 _COLUMNS = {
-    "defines": ("file", "target", "id", "path"),  # every file, read leniently: (kind, id, path in the file)
-    "refs": ("file", "target", "id"),  # the distinct ids a valid file points at
-    "managers": ("file", "person", "manager"),  # valid people files
-    "goal_files": ("file", "person", "cycle", "weight"),  # valid goal files; weight = the file's sum
-    "goal_ids": ("file", "goal", "person"),  # goals of valid goal files
-    "notes": ("file", "item", "goal", "person"),  # goal notes of valid check-ins
+    "defines": {"file": "text", "target": "text", "id": "text", "path": "object"},  # every file, read leniently: (kind, id, path in the file)
+    "refs": {"file": "text", "target": "text", "id": "text"},  # the distinct ids a valid file points at
+    "managers": {"file": "text", "person": "text", "manager": "text"},  # valid people files
+    "goal_files": {"file": "text", "person": "text", "cycle": "text", "weight": "object"},  # valid goal files; weight = the file's sum, as written
+    "goal_ids": {"file": "text", "goal": "text", "person": "text"},  # goals of valid goal files
+    "notes": {"file": "text", "item": "int32", "goal": "text", "person": "text"},  # goal notes of valid check-ins
 }
 
 
@@ -61,13 +61,13 @@ class RepoIndex:
                 start, stop = np.searchsorted(files, part, "left"), np.searchsorted(files, part, "right")
             else:  # a folder: paths from 'part/' up to 'part0' ('0' follows '/')
                 start, stop = np.searchsorted(files, part + "/"), np.searchsorted(files, part + "0")
-            tables[name] = table.iloc[start:stop].reset_index(drop=True)
+            tables[name] = _recoded(table.iloc[start:stop].reset_index(drop=True))
         return RepoIndex([p for p in self.own if part_of(p.file) == part], **tables)
 
     @classmethod
     def joined(cls, parts: list["RepoIndex"]) -> "RepoIndex":
         """The index of the parts of a repo, given in `part_of` order (which is path order)."""
-        tables = {name: pd.concat([getattr(part, name) for part in parts], ignore_index=True) for name in _COLUMNS}
+        tables = {name: _concat([getattr(part, name) for part in parts]) for name in _COLUMNS}
         return cls([p for part in parts for p in part.own], **tables)
 
 
@@ -91,50 +91,42 @@ class IndexBuilder:
 
     def __init__(self) -> None:
         self.own: list[Problem] = []
-        self.columns: dict[str, dict[str, list]] = {name: {c: [] for c in cols} for name, cols in _COLUMNS.items()}
+        self.tables = {name: _Gathered(types) for name, types in _COLUMNS.items()}
 
     def add(self, source: SourceFile) -> None:
-        rel, own, columns = source.rel, self.own, self.columns
-        defines, refs = columns["defines"], columns["refs"]
+        rel, own, tables = source.rel, self.own, self.tables
         own += problems_of(source)
         own += checks.check_file_name(source)
         for target, ident, path in checks.definitions(source):
-            _add(defines, rel, target=target, id=ident, path=path)
+            tables["defines"].add(rel, target, ident, path)
         if source.model is None:
             return
         own += checks.check_file_rules(source)
-        # Each distinct id once per file (an assessment batch names each person once per skill),
-        # interned: the table is kept in the snapshot, and pickle then writes each id once.
-        intern = sys.intern
-        pointed = {(target, intern(ident)) for target, ident, _, _ in checks.references(source)}
+        # Each distinct id once per file (an assessment batch names each person once per skill).
+        pointed = {(target, ident) for target, ident, _, _ in checks.references(source)}
+        files, targets, idents = tables["refs"].columns.values()
         for target, ident in sorted(pointed):
-            refs["target"].append(target)
-            refs["id"].append(ident)
-        refs["file"].extend([rel] * len(pointed))
+            files.append(rel)
+            targets.append(target)
+            idents.append(ident)
         model = source.model
         if source.kind == "people":
-            _add(columns["managers"], rel, person=source.stem, manager=model.manager)
+            tables["managers"].add(rel, source.stem, model.manager)
         elif source.kind == "goals":
-            _add(columns["goal_files"], rel, person=model.person, cycle=model.cycle, weight=sum(g.weight or 0 for g in model.goals))
+            tables["goal_files"].add(rel, model.person, model.cycle, sum(g.weight or 0 for g in model.goals))
             for goal in model.goals:
-                _add(columns["goal_ids"], rel, goal=goal.id, person=model.person)
+                tables["goal_ids"].add(rel, goal.id, model.person)
         elif source.kind == "checkins":
             for item, note in enumerate(model.goals):
-                _add(columns["notes"], rel, item=item, goal=note.goal, person=model.person)
+                tables["notes"].add(rel, item, note.goal, model.person)
 
     def index(self) -> RepoIndex:
         """The index, once: the rows are let go as each table is made."""
         tables = {}
-        while self.columns:
-            name, cols = self.columns.popitem()
-            tables[name] = pd.DataFrame(cols, columns=list(_COLUMNS[name]), dtype=object)
+        while self.tables:
+            name, gathered = self.tables.popitem()
+            tables[name] = gathered.frame()
         return RepoIndex(self.own, **tables)
-
-
-def _add(table: dict[str, list], rel: str, **row) -> None:
-    table["file"].append(rel)
-    for column, value in row.items():
-        table[column].append(value)
 
 
 def splice(table: pd.DataFrame, removed: set[str], rows: pd.DataFrame) -> pd.DataFrame:
@@ -151,11 +143,17 @@ def splice(table: pd.DataFrame, removed: set[str], rows: pd.DataFrame) -> pd.Dat
     # A new row sorts just before the kept row it was placed at: keys 2*where vs 2*i + 1.
     keys = np.concatenate([np.arange(len(kept)) * 2 + 1, where * 2])
     order = np.argsort(keys, kind="stable")
-    text = [c for c, dtype in kept.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
-    union = {c: text_codes(set(kept[c].cat.categories) | set(rows[c].dropna())) for c in text}
-    plain = {c: dtype for c, dtype in kept.dtypes.items() if c not in union}
-    joined = pd.concat([kept.astype(union), rows.astype(plain | union)], ignore_index=True)
+    plain = {c: dtype for c, dtype in kept.dtypes.items() if not isinstance(dtype, pd.CategoricalDtype)}
+    joined = _concat([kept, rows.astype(plain)])
     return _recoded(joined.take(order).reset_index(drop=True))
+
+
+def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """The tables one after the other, text columns still coded: over their categories united
+    (pd.concat makes plain objects of categoricals whose categories differ)."""
+    text = [c for c, dtype in tables[0].dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
+    union = {c: text_codes(set().union(*(table[c].cat.categories for table in tables))) for c in text}
+    return pd.concat([table.astype(union) for table in tables], ignore_index=True)
 
 
 def _recoded(table: pd.DataFrame) -> pd.DataFrame:

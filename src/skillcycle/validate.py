@@ -188,14 +188,17 @@ def source_of(source: "FileSource", parsed: dict[str, "SourceFile"]) -> "checks.
 
 
 def disk_locator(root: Path) -> "checks.Locate":
-    """Positions in files not parsed this run: each file parsed once, when first pointed into."""
+    """Positions in files not parsed this run, each file parsed when pointed into. Only the last
+    one is kept: the checks point into one file's rows at a time, and the positions of a
+    calibration batch take megabytes (105 future-dated batches held 150 MB at 10k people)."""
     from .cache import Reparse
 
-    files: dict[str, Reparse] = {}
+    last: dict[str, Reparse] = {}
 
     def locate(rel: str, path: tuple, key: bool) -> tuple[int, int]:
-        if rel not in files:
-            files[rel] = Reparse(str(root / rel))
-        return files[rel].document().at(path, key=key)
+        if rel not in last:
+            last.clear()
+            last[rel] = Reparse(str(root / rel))
+        return last[rel].document().at(path, key=key)
 
     return locate
