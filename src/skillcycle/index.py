@@ -104,11 +104,14 @@ class IndexBuilder:
         own += checks.check_file_rules(source)
         # Each distinct id once per file (an assessment batch names each person once per skill).
         pointed = {(target, ident) for target, ident, _, _ in checks.references(source)}
+        # Codes appended in place (facts._Text), no call per cell: 1.26M rows at 10k people.
         files, targets, idents = tables["refs"].columns.values()
+        target_codes, ident_codes = targets.values, idents.values
+        if pointed:
+            files.codes.extend([files.values.setdefault(rel, len(files.values))] * len(pointed))
         for target, ident in sorted(pointed):
-            files.append(rel)
-            targets.append(target)
-            idents.append(ident)
+            targets.codes.append(target_codes.setdefault(target, len(target_codes)))
+            idents.codes.append(ident_codes.setdefault(ident, len(ident_codes)))
         model = source.model
         if source.kind == "people":
             tables["managers"].add(rel, source.stem, model.manager)
