@@ -258,15 +258,15 @@ def _unknown_references(refs: "pd.DataFrame", ids: dict[str, dict], source_of: S
     import numpy as np
     import pandas as pd
 
-    # Each row's id looked up among its own kind's ids alone: one pass over the table, not one
-    # per kind (1.26M references at 10k people: 0.45 -> 0.15 s)
-    kinds, targets = pd.factorize(refs["target"].to_numpy(dtype=object))
-    idents = refs["id"].to_numpy(dtype=object)
+    # Each distinct id looked up once per kind, among its own kind's ids, and each row reads its
+    # answer by code: no cell is made into a string (13M references at 100k people).
+    kinds, idents = refs["target"].cat.codes.to_numpy(), refs["id"].cat.codes.to_numpy()
     unknown = np.zeros(len(refs), dtype=bool)
-    for code, target in enumerate(targets):
+    for code, target in enumerate(refs["target"].cat.categories):
         if target in ids:
             rows = np.flatnonzero(kinds == code)
-            unknown[rows] = ~pd.Index(idents[rows], dtype=object).isin(list(ids[target]))
+            known = refs["id"].cat.categories.isin(list(ids[target]))
+            unknown[rows] = ~known[idents[rows]]
     problems = []
     for rel in sorted(set(refs["file"][unknown])):
         source = source_of(rel)

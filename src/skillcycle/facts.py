@@ -114,7 +114,7 @@ def active_people(repo: Repo, day: date) -> list[str]:
 
 def text_codes(texts) -> pd.CategoricalDtype:
     """The dtype of a text column holding `texts` (distinct): its categories sorted."""
-    return pd.CategoricalDtype(pd.Index(sorted(texts), dtype="str"))
+    return pd.CategoricalDtype(pd.Index(sorted(texts), dtype=object))
 
 
 class _Text:
@@ -229,13 +229,29 @@ def _latest(ratings: pd.DataFrame, deciding: np.ndarray) -> pd.DataFrame:
 
 
 def _used(column: pd.Series) -> tuple[pd.Index, np.ndarray]:
-    """(the values a text column holds, each cell's position among them): its categories
-    without the unused ones, counted rather than sorted (remove_unused_categories sorts)."""
+    """(the values a text column holds, each cell's position among them, -1 for none): its
+    categories without the unused ones, counted rather than sorted (remove_unused_categories
+    sorts every code: seconds for a column of 17M ratings)."""
     codes = column.cat.codes.to_numpy().astype(np.int64)
-    used = np.bincount(codes, minlength=len(column.cat.categories)) > 0 if len(codes) else np.zeros(0, dtype=bool)
+    used = np.bincount(codes + 1, minlength=len(column.cat.categories) + 1)[1:] > 0
     if used.all():
         return column.cat.categories, codes
-    return column.cat.categories[used], (np.cumsum(used) - 1)[codes]
+    return column.cat.categories[used], np.append(np.cumsum(used) - 1, -1)[codes]
+
+
+def only_used(column: pd.Series) -> pd.Series:
+    """A text column with the categories it does not use dropped."""
+    categories, codes = _used(column)
+    if len(categories) == len(column.cat.categories):
+        return column
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)), index=column.index, name=column.name)
+
+
+def rows_before(column: pd.Series, texts: np.ndarray) -> np.ndarray:
+    """For each of `texts`, how many cells of a text column sorted by its text come before it:
+    found through the codes, the cells never made into strings (17M ratings at 100k people)."""
+    position = column.cat.categories.searchsorted(texts)  # where each text sorts among the categories
+    return np.searchsorted(column.cat.codes.to_numpy(), position)
 
 
 class Precedence:
@@ -297,7 +313,7 @@ def goal_table(repo: Repo) -> pd.DataFrame:
     return TableRows.of(repo, "goals").goals(repo.settings.fiscal_year_start)
 
 
-def _recode(column: pd.Series, into: pd.Index) -> np.ndarray:
+def recode(column: pd.Series, into: pd.Index) -> np.ndarray:
     """Each cell of a text column as its position in `into` (-1: not there, or no value)."""
     positions = np.append(into.get_indexer(column.cat.categories), -1)  # a missing cell's code -1 picks the -1
     return positions[column.cat.codes.to_numpy()].astype(np.int64)
@@ -319,7 +335,7 @@ def achievement_dates(goals: pd.DataFrame, ratings: pd.DataFrame, as_of: date) -
     people, skills = ratings["person"].cat.categories, ratings["skill"].cat.categories
 
     def pair(frame: pd.DataFrame) -> np.ndarray:
-        person, skill = _recode(frame["person"], people), _recode(frame["skill"], skills)
+        person, skill = recode(frame["person"], people), recode(frame["skill"], skills)
         return np.where((person >= 0) & (skill >= 0), person * len(skills) + skill, -1)
 
     wanted = pd.DataFrame({"pair": pair(learning), "start": learning["start"], "target": learning["target"], "i": learning.index})
