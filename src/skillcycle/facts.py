@@ -106,7 +106,7 @@ def active_people(repo: Repo, day: date) -> list[str]:
 
 # The tables' text columns (ids, sources, file paths) are categoricals: a small integer code
 # per row into the column's distinct values, sorted, so that sorting by the column sorts by
-# its text. At 100k people a ratings row is 33 bytes instead of 140, the table reads back
+# its text. At 100k people a ratings row is ~30 bytes instead of 140, the table reads back
 # as a few arrays, and takes, sorts and groupings work on integers. A text column is
 # categorical even when every cell is empty: a table spliced from parts (index.splice)
 # must come out exactly as one built whole.
