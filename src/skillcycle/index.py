@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from . import checks
-from .facts import _Gathered, only_used, recode, rows_before
+from .facts import Gathered, only_used, recode, rows_before
 from .loader import SourceFile, problems_of
 from .problems import Problem
 
-# Each table's columns and their types (facts._Gathered): ids and paths are text, coded.
+# Each table's columns and their types (facts.Gathered): ids and paths are text, coded.
 _COLUMNS = {
     "defines": {"file": "text", "target": "text", "id": "text", "path": "object"},  # every file, read leniently: (kind, id, path in the file)
     "refs": {"file": "text", "target": "text", "id": "text"},  # the distinct ids a valid file points at
@@ -90,7 +90,7 @@ class IndexBuilder:
 
     def __init__(self) -> None:
         self.own: list[Problem] = []
-        self.tables = {name: _Gathered(types) for name, types in _COLUMNS.items()}
+        self.tables = {name: Gathered(types) for name, types in _COLUMNS.items()}
 
     def add(self, source: SourceFile) -> None:
         rel, own, tables = source.rel, self.own, self.tables
