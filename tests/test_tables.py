@@ -109,3 +109,11 @@ def test_the_index_codes_its_text_and_keeps_paths_as_cells(tmp_path: Path) -> No
             assert dtype.categories.tolist() == sorted(set(frame[column].dropna())), (table, column)
     paths = index.defines["path"].tolist()
     assert paths and all(isinstance(path, tuple) and len(path) == 3 for path in paths)
+
+
+def test_an_empty_batch_leaves_no_trace_in_the_categories(tmp_path: Path) -> None:
+    """A batch with no ratings adds no row, so its path is no category: as a splice, which
+    drops unused categories, would leave it."""
+    whole = tiny_repo(tmp_path, later="date: 2026-07-01\nsource: peer\nratings: []\n").ratings
+    assert "assessments/2026q3.yaml" not in whole["file"].cat.categories
+    pd.testing.assert_frame_equal(splice(whole, set(), whole.iloc[0:0]), whole, check_exact=True)

@@ -317,8 +317,11 @@ def goal_table(repo: Repo) -> pd.DataFrame:
 
 def recode(column: pd.Series, into: pd.Index) -> np.ndarray:
     """Each cell of a text column as its position in `into` (-1: not there, or no value)."""
+    codes = column.cat.codes.to_numpy()
+    if into is column.cat.categories:  # its own: the codes are the positions
+        return codes.astype(np.int64)
     positions = np.append(into.get_indexer(column.cat.categories), -1)  # a missing cell's code -1 picks the -1
-    return positions[column.cat.codes.to_numpy()].astype(np.int64)
+    return positions[codes].astype(np.int64)
 
 
 def _code(level: Level | None) -> int | None:
@@ -399,7 +402,7 @@ class TableRows:
         return rows
 
     def add(self, kind: str, rel: str, model) -> None:
-        if kind == "assessments":
+        if kind == "assessments" and model.ratings:  # an empty batch adds no row, so no file code
             # The hot loop of a cold load: each cell appended in place, no call per cell.
             person, skill, level, day, source, assessor, rel_of, item, dated = self.rating_rows.columns.values()
             people, skills, sources, assessors = person.values, skill.values, source.values, assessor.values
