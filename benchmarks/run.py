@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time skillcycle against the parse floor on generated repos, side by side.
 
-    python3 benchmarks/run.py REPO [REPO ...] [--lint] [--skip floor,one-core,...]
+    python3 benchmarks/run.py REPO [REPO ...] [--lint] [--watch] [--skip floor,one-core,...]
 
 For each REPO (from make_org.py) runs, as separate processes: the floor
 (floor.py), `validate --no-cache` (on all cores, then on one: parallel
@@ -16,6 +16,8 @@ checkout with the cache restored, as on a CI machine); with --lint check-jsonsch
 run: wall and CPU seconds, the ratio of CPU to the floor's CPU, and peak RSS
 (of the process and the workers it waited for, from wait4). The files are read
 once before timing so every run starts with them in the page cache.
+--watch runs `skillcycle watch` on each repo meanwhile, so that the
+commands list only the folders it saw change instead of walking the repo.
 --skip leaves out runs by key (floor, no-cache, one-core, cold, warm, as-of,
 gap, metrics, packet, touched, edited, rewarm, checkout): a 10k repo takes minutes per run.
 """
@@ -53,8 +55,8 @@ def runs(repo: Path, lint: bool, skip: set[str]) -> list[tuple[str, list[str], d
     at = ["--repo", str(repo), "--as-of", AS_OF]
     person = sorted((repo / "people").rglob("*.yaml"))[len(list((repo / "people").rglob("*.yaml"))) // 2]
 
-    def clear() -> None:
-        shutil.rmtree(repo / ".skillcycle", ignore_errors=True)
+    def clear() -> None:  # the cache; a watcher's journal (.skillcycle/watch) is left to it
+        shutil.rmtree(repo / ".skillcycle" / "cache", ignore_errors=True)
 
     def touch() -> None:
         os.utime(person)
@@ -100,7 +102,7 @@ def runs(repo: Path, lint: bool, skip: set[str]) -> list[tuple[str, list[str], d
 
 
 def main(argv: list[str]) -> int:
-    lint = "--lint" in argv
+    lint, watching = "--lint" in argv, "--watch" in argv
     skip = set(argv[argv.index("--skip") + 1].split(",")) if "--skip" in argv else set()
     repos = [Path(a) for a in argv if not a.startswith("--") and not (skip and a == argv[argv.index("--skip") + 1])]
     if not repos or not all(r.is_dir() for r in repos):
@@ -112,6 +114,7 @@ def main(argv: list[str]) -> int:
         subprocess.run(["find", str(repo), "-type", "f", "-exec", "cat", "{}", "+"], stdout=subprocess.DEVNULL, check=True)
         floor_cpu = None
         checks = {}
+        watcher = watch(repo) if watching else None
         for label, args, env, before in runs(repo, lint, skip):
             if before:
                 before()
@@ -130,7 +133,22 @@ def main(argv: list[str]) -> int:
             wall, cpu, rss, code = checks["sum"]
             ratio = f"{cpu / floor_cpu:.2f}" if floor_cpu else "—"
             print(f"| {repo.name} | check-jsonschema (all kinds) | {wall:.2f} | {cpu:.2f} | {ratio} | {rss:.0f} | {code} |", flush=True)
+        if watcher is not None:
+            watcher.terminate()
+            watcher.wait()
     return 0
+
+
+def watch(repo: Path) -> subprocess.Popen:
+    """`skillcycle watch` on repo, once it is watching (its session file written)."""
+    session = repo / ".skillcycle" / "watch" / "session"
+    session.unlink(missing_ok=True)
+    watcher = subprocess.Popen([sys.executable, "-m", "skillcycle.cli", "watch", "--repo", str(repo)], stderr=subprocess.DEVNULL)
+    while not session.exists():
+        if watcher.poll() is not None:
+            raise SystemExit(f"skillcycle watch {repo} stopped with exit code {watcher.returncode}")
+        time.sleep(0.05)
+    return watcher
 
 
 if __name__ == "__main__":

@@ -63,6 +63,11 @@ class Folder:
     sizes: list[int] = field(default_factory=list)
     mtimes: list[int] = field(default_factory=list)  # ns
 
+    @classmethod
+    def recorded(cls, prefix: str, names: list[str], sizes: list[int], mtimes: list[int]) -> "Folder":
+        """A folder as an earlier walk found it (its kind follows from the prefix)."""
+        return cls(prefix, prefix.split("/", 1)[0] if prefix else None, names, sizes, mtimes)
+
 
 @dataclass
 class Listing:
@@ -151,6 +156,35 @@ def discover(root: Path, expected: int = 0) -> Listing:
     listing.folders.sort(key=lambda f: f.prefix)
     listing.others.sort()
     listing.problems.sort(key=lambda p: (p.file, p.code, p.message))
+    return listing
+
+
+def relisted(root: Path, folders: list[Folder], changed: list[tuple[str, bool]]) -> Listing | None:
+    """What `discover` would find now, from `folders` (an earlier walk's, which found nothing to
+    report) and the paths changed since (watch.changes: (rel, whether a folder)): only the
+    folders holding a changed path are listed again, and a changed folder's whole tree.
+    None when that cannot say (a change at the top of the repo, a finding): walk it all."""
+    dirty, trees = set(), []
+    for rel, tree in changed:
+        if "/" not in rel:
+            return None  # settings, a top-level file, a kind's folder: rare, and the walk knows them
+        dirty.add(rel.rsplit("/", 1)[0] + "/")
+        if tree:
+            trees.append(rel + "/")
+    kept = {folder.prefix: folder for folder in folders if not folder.prefix.startswith(tuple(trees))}
+    listing, pending = Listing([], [], []), collections.deque()
+    top = os.fspath(root)
+    for prefix in sorted(dirty & kept.keys()):
+        del kept[prefix]
+        below: collections.deque = collections.deque()
+        _list_folder(os.path.join(top, prefix), prefix, prefix.split("/", 1)[0], None, listing, below)
+        pending += [task for task in below if task[1] not in kept]  # new (or changed) folders, walked whole
+    while pending:
+        _walk(pending.popleft(), listing)
+    if listing.problems or listing.others:
+        return None
+    listing.folders += kept.values()
+    listing.folders.sort(key=lambda f: f.prefix)
     return listing
 
 
