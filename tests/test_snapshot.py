@@ -152,6 +152,34 @@ def test_commands_answer_the_same_without_cache_cold_and_warm(acme: Path, comman
     assert run(*args) == cold == fresh
 
 
+def test_a_report_is_remembered_for_its_files_options_and_as_of_only(acme: Path, monkeypatch) -> None:
+    from skillcycle import metrics
+
+    asked = ["metrics", "--repo", acme, "--quarter", "2026Q3"]
+    first = {fmt: run(*asked, "--as-of", "2026-11-20", "--format", fmt) for fmt in ("json", "markdown", "table")}
+    assert all(code == 0 for code, _ in first.values())
+    computed: list[tuple] = []
+    real = metrics.compute
+    monkeypatch.setattr(metrics, "compute", lambda repo, *rest: computed.append(rest) or real(repo, *rest))
+    loads_fail(monkeypatch)
+    for fmt, printed in first.items():  # any format of the same report: from reports.bin, no table read
+        assert run(*asked, "--as-of", "2026-11-20", "--format", fmt) == printed
+    assert computed == []
+    monkeypatch.setattr(snapshot, "load", load)
+    run(*asked, "--as-of", "2026-10-01", "--format", "json")
+    run(*asked, "--as-of", "2026-11-20", "--quarters", "3", "--format", "json")
+    run("metrics", "--repo", acme, "--quarter", "2026Q2", "--as-of", "2026-11-20", "--format", "json")
+    assert [(str(q), str(day), n) for q, day, n in computed] == [
+        ("2026Q3", "2026-10-01", 1), ("2026Q3", "2026-11-20", 3), ("2026Q2", "2026-11-20", 1),
+    ]
+    shutil.rmtree(acme / "checkins" / "2026-08")  # a month of the quarter's conversations
+    edited = run(*asked, "--as-of", "2026-11-20", "--format", "json")
+    assert len(computed) == 4 and edited[0] == 0 and edited != first["json"]
+    for _ in range(2):  # a refusal is never remembered as a report
+        assert run(*asked[:-1], "2027Q4", "--as-of", "2026-11-20")[0] == 2
+    assert len(computed) == 4
+
+
 def test_edits_touches_new_and_deleted_files_are_seen(acme: Path) -> None:
     args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
     assert run(*args)[0] == 0
@@ -421,7 +449,7 @@ def test_gap_reads_only_the_tables_it_needs(acme: Path, monkeypatch) -> None:
 
 
 def test_a_damaged_table_is_rebuilt_from_the_files_and_written_again(acme: Path, monkeypatch) -> None:
-    args = ["metrics", "--quarter", "2026Q3", "--format", "json", "--repo", acme, "--as-of", "2026-11-20"]
+    args = ["gap", "--format", "json", "--repo", acme, "--as-of", "2026-11-20"]  # gap: no report remembered
     cold = run(*args)
     ratings = next(p for p in (acme / ".skillcycle" / "cache").glob("table-ratings-*.bin"))
     data = bytearray(ratings.read_bytes())

@@ -9,7 +9,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -137,13 +137,16 @@ NoCacheOption = Annotated[
 ]
 
 
+def _use_cache(no_cache: bool) -> bool:
+    return not (no_cache or os.environ.get("SKILLCYCLE_NO_CACHE", "") not in ("", "0"))
+
+
 def run_validation(root: Path, as_of: date, no_cache: bool = False, need_repo: bool = True) -> "Validation":
     """Load and validate, through the snapshot and the parse cache unless `no_cache` or
     SKILLCYCLE_NO_CACHE=1. With `need_repo` False, a valid repo may come back without its Repo."""
-    use_cache = not (no_cache or os.environ.get("SKILLCYCLE_NO_CACHE", "") not in ("", "0"))
     progress = _LoadProgress()
     try:
-        if not use_cache:
+        if not _use_cache(no_cache):
             from .validate import validate_path
 
             return validate_path(root, as_of, date.today(), progress)
@@ -163,11 +166,40 @@ def print_problems_text(problems: list[Problem]) -> None:
 
 def open_repo(repo: Path | None, as_of: date):
     """Validate first (SPEC §8): refuse to compute on an invalid repo, with the same messages."""
-    validation = run_validation(locate_repo(repo), as_of)
+    return _valid(run_validation(locate_repo(repo), as_of)).repo
+
+
+def _valid(validation: "Validation") -> "Validation":
     if not validation.ok:
         print_problems_text(validation.problems)
         raise fail("the skills repo is invalid; fix the errors above (see `skillcycle validate`)", EXIT_INVALID)
-    return validation.repo
+    return validation
+
+
+T = TypeVar("T")
+
+
+def open_report(repo: Path | None, as_of: date, key: tuple, compute: Callable[[Any], T]) -> T:
+    """open_repo, then compute(repo): a report of plain data, remembered by the snapshot
+    (`reports.bin`) under `key` (the command and its options) with as-of, and printed again
+    from there while the files and the code are the same, without loading a table."""
+    root = locate_repo(repo)
+    if not _use_cache(False):
+        return compute(open_repo(root, as_of))
+    from .snapshot import Snapshot
+
+    validation = _valid(run_validation(root, as_of, need_repo=False))
+    snapshot = Snapshot(root)
+    if validation.content is None:  # files the snapshot could not record (unreadable ones): nothing to remember
+        return compute(validation.repo)
+    key = (*key, as_of)
+    found = snapshot.report(validation.content, key)
+    if found is not None:
+        return found
+    stored = snapshot.repo(validation.content) if validation.repo is None else (validation.repo, None)
+    report = compute(stored[0] if stored is not None else open_repo(root, as_of))
+    snapshot.save_report(validation.content, key, report)
+    return report
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:

@@ -34,6 +34,10 @@ the tables, and every check runs again (`_from_base`). A change to a file that
 shapes the whole repo (repo.WHOLE_KINDS), or to most files, reads every file
 through the parse cache instead. Either way a new snapshot is written.
 
+`reports.bin` keeps the last few reports computed on the content (app.open_report): a
+report depends on the files, the code, its options and as-of alone, so the same command
+on unchanged files prints what it printed, without loading a table.
+
 `positions.bin` keeps the line and column findings pointed at in files not
 parsed by the run that reported them, by the hash of the file's bytes.
 
@@ -66,6 +70,7 @@ if TYPE_CHECKING:
 
 _MAGIC = b"skillcycle snapshot\n"
 KEEP_RESULTS = 8  # (as-of, today) pairs remembered per listing
+KEEP_REPORTS = 16  # reports remembered per content (reports.bin)
 
 
 def load(*args, **kwargs) -> "loader.Loaded":
@@ -325,6 +330,17 @@ class Snapshot:
         self._dump("repo.bin", content, (light, validation.static, keys))
         self._drop_others("table-*.bin", {stored.file(name) for name in keys})
 
+    def report(self, content: bytes, key: tuple) -> object | None:
+        """The report `key` (a command, its options and as-of) computed before on `content`."""
+        found = self._read("reports.bin", content)
+        return found.get(key) if isinstance(found, dict) else None
+
+    def save_report(self, content: bytes, key: tuple, report: object) -> None:
+        found = self._read("reports.bin", content)
+        kept = {k: v for k, v in found.items() if k != key} if isinstance(found, dict) else {}
+        kept[key] = report
+        self._dump("reports.bin", content, dict(list(kept.items())[-KEEP_REPORTS:]))
+
     def digests(self, content: bytes) -> dict[str, bytes]:
         """The hash of each file's bytes as last recorded for `content`."""
         known = self._recorded(content)
@@ -524,7 +540,7 @@ def validate_warm(
     results = snapshot.results(content) if content else {}
     known = results.get((as_of, today))
     if known is not None and not (need_repo and known.ok):
-        return known
+        return Validation(known.counts, known.problems, None, [], content=content)
     stored = snapshot.repo(content) if content else None
     if stored is not None:
         repo, static = stored
@@ -534,7 +550,7 @@ def validate_warm(
             known = revalidate(repo, static, as_of, today, locate)
             snapshot.save_result(content, results, as_of, today, known)
             locate.save(digests().values() if locate.added else ())
-        return Validation(known.counts, known.problems, repo, static)
+        return Validation(known.counts, known.problems, repo, static, content=content)
     return _read_changes(snapshot, root, listing or snapshot.recorded_listing(), as_of, today, progress)
 
 
@@ -564,6 +580,7 @@ def _read_changes(
             snapshot.save_repo(content, validation, records)
             snapshot.save_base(content, validation.index, records)
         snapshot.save_result(content, {}, as_of, today, validation)
+        validation.content = content
     return validation
 
 

@@ -29,6 +29,7 @@ class Validation:
     repo: "Repo | None"  # None when there are errors: nothing may be computed from it
     static: list[Problem]  # the problems that depend on neither as-of nor today: what a snapshot keeps
     index: "RepoIndex | None" = None  # what the static checks read (a full load's; not kept in results)
+    content: bytes | None = None  # the snapshot's id of the files validated, when it recorded them
 
     @property
     def ok(self) -> bool:

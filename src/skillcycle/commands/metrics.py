@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, open_repo, say
+from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, open_report, say
 
 
 class MetricsFormat(str, Enum):
@@ -41,24 +41,28 @@ def metrics(
     ] = None,
 ) -> None:
     """Skill advancement, time to competency, internal mobility, performance lift, conversations, coverage."""
-    from ..facts import Quarter
-    from ..metrics import compute
     from ..render import metrics as render
 
     day = as_of_date(as_of)
-    the_repo = open_repo(repo, day)
-    fy = the_repo.settings.fiscal_year_start
-    if quarter is None:
-        the_quarter = Quarter.containing(day, fy)
-    else:
-        try:
-            the_quarter = Quarter.parse(quarter.strip().upper(), fy)
-        except ValueError as exc:
-            raise fail(f"--quarter: {exc}", EXIT_USAGE) from None
-    if the_quarter.start > day:
-        raise fail(f"--quarter {the_quarter} starts on {the_quarter.start}, after the as-of date {day}; nothing to measure yet", EXIT_USAGE)
+    label = quarter.strip().upper() if quarter is not None else None
 
-    report = compute(the_repo, the_quarter, day, quarters)
+    def measure(the_repo):
+        from ..facts import Quarter
+        from ..metrics import compute
+
+        fy = the_repo.settings.fiscal_year_start
+        if label is None:
+            the_quarter = Quarter.containing(day, fy)
+        else:
+            try:
+                the_quarter = Quarter.parse(label, fy)
+            except ValueError as exc:
+                raise fail(f"--quarter: {exc}", EXIT_USAGE) from None
+        if the_quarter.start > day:
+            raise fail(f"--quarter {the_quarter} starts on {the_quarter.start}, after the as-of date {day}; nothing to measure yet", EXIT_USAGE)
+        return compute(the_repo, the_quarter, day, quarters)
+
+    report = open_report(repo, day, ("metrics", label, quarters), measure)
     if format is MetricsFormat.json:
         emit(render.render_json(report), output)
     elif format is MetricsFormat.markdown:
