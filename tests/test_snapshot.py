@@ -546,3 +546,17 @@ def test_nothing_is_stored_for_content_with_a_file_that_cannot_be_read(acme: Pat
     assert first[0] == 1 and "people/analytics/huge.yaml" in first[1]
     assert snapshot_files(acme) == []
     assert run(*args) == first
+
+
+def test_digests_kept_a_folder_at_a_time_read_as_a_flat_mapping() -> None:
+    digests = snapshot.Digests(
+        {"": (["competencies.yaml", "skillcycle.yaml"], [b"c", b"s"]), "people/eng/": (["ada.yaml", "lin.yaml"], [b"a", b"l"])},
+        {"people/bob.yaml": b"b"},
+    )
+    flat = {"competencies.yaml": b"c", "skillcycle.yaml": b"s", "people/eng/ada.yaml": b"a", "people/eng/lin.yaml": b"l", "people/bob.yaml": b"b"}
+    assert dict(digests) == flat and len(digests) == 5 and sorted(digests.values()) == sorted(flat.values())
+    assert digests.get("people/eng/lin.yaml") == b"l" and digests.get("people/eng/bob.yaml") is None
+    assert digests.get("people/eng/zed.yaml") is None and digests.get("goals/x.yaml") is None and digests.get("a.yaml") is None
+    into: dict[str, bytes] = {}
+    digests.add_to(into)
+    assert into == flat
