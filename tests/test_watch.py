@@ -192,6 +192,18 @@ def test_after_lost_events_no_earlier_mark_is_trusted(tree: Path, monkeypatch) -
         assert_a_new_session(tree, mark)
 
 
+@linux_only
+def test_a_long_journal_starts_a_new_session(tree: Path, monkeypatch) -> None:
+    monkeypatch.setattr(watch, "JOURNAL_LIMIT", 200)
+    with Running(tree):
+        mark = watch.sync(tree)
+        for n in range(10):
+            write(tree, f"people/p{n:03}.yaml")
+        watch.sync(tree)  # answered in the old journal or the new one: the batch past the limit may hold it
+        assert_a_new_session(tree, mark)
+        assert len(list((tree / watch.WATCH_DIR).glob("journal-*"))) == 1  # the old one deleted
+
+
 # -- commands with a watcher ------------------------------------------------------------------
 
 

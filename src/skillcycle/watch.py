@@ -46,6 +46,7 @@ from .atomic import replace_file
 
 WATCH_DIR = Path(".skillcycle") / "watch"
 SYNC_TIMEOUT = 2.0  # seconds a command waits for the watcher before walking the repo itself
+JOURNAL_LIMIT = 64 << 20  # bytes; then a new session: a watcher left running for months stays small
 
 # inotify(7)
 _MODIFY, _ATTRIB, _CLOSE_WRITE = 0x2, 0x4, 0x8
@@ -220,6 +221,8 @@ class _Watcher:
                 entries.append(entry)
         if entries:
             os.write(self.journal_fd, b"\0".join(entries) + b"\0")
+            if os.fstat(self.journal_fd).st_size > JOURNAL_LIMIT:
+                self._new_session()  # after the batch: its cookies are answered in the journal they wait on
         return True
 
     def close(self) -> None:
