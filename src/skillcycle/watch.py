@@ -174,13 +174,15 @@ class _Watcher:
                 del self.folders[wd]
 
     def _new_session(self) -> None:
-        """A new journal: the one before may have missed events, so no mark of it is trusted now."""
-        if self.journal_fd >= 0:
-            os.close(self.journal_fd)
-            (self.folder / f"journal-{self.session}").unlink(missing_ok=True)
+        """A new journal: the one before may have missed events, so no mark of it is trusted now.
+        The old journal goes last: a command that read the old session still finds it."""
+        old_fd, old_session = self.journal_fd, self.session
         self.session = secrets.token_hex(8)
         self.journal_fd = os.open(self.folder / f"journal-{self.session}", os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_TRUNC, 0o600)
         replace_file(self.folder / "session", self.session.encode())
+        if old_fd >= 0:
+            os.close(old_fd)
+            (self.folder / f"journal-{old_session}").unlink(missing_ok=True)
 
     def handle(self, events: list[tuple[int, int, str]]) -> bool:
         """Journal a batch of events; False when the repo's own folder went away."""
@@ -309,8 +311,8 @@ def _ask(folder: Path, timeout: float) -> Mark | None:
         return None  # starting
     try:
         journal = open(folder / f"journal-{session}", "rb")
-    except OSError:
-        return None
+    except OSError:  # gone with its session since: ask the new one
+        return _ask(folder, timeout) if timeout > 0 and _session(folder) != session else None
     with journal:
         journal.seek(0, os.SEEK_END)
         offset = journal.tell()  # the answer comes after everything written so far
