@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from skillcycle import snapshot
+from skillcycle import snapshot, walk
 from skillcycle.app import app
 from skillcycle.loader import load
 from skillcycle.walk import Folder, Listing, discover
@@ -548,15 +548,18 @@ def test_nothing_is_stored_for_content_with_a_file_that_cannot_be_read(acme: Pat
     assert run(*args) == first
 
 
-def test_digests_kept_a_folder_at_a_time_read_as_a_flat_mapping() -> None:
-    digests = snapshot.Digests(
+def test_values_kept_a_folder_at_a_time_read_as_a_flat_mapping() -> None:
+    digests = walk.ByFolder(
         {"": (["competencies.yaml", "skillcycle.yaml"], [b"c", b"s"]), "people/eng/": (["ada.yaml", "lin.yaml"], [b"a", b"l"])},
-        {"people/bob.yaml": b"b"},
+        {"people/bob.yaml": b"b", "people/eng/lin.yaml": b"L"},  # loose files, and an override
     )
-    flat = {"competencies.yaml": b"c", "skillcycle.yaml": b"s", "people/eng/ada.yaml": b"a", "people/eng/lin.yaml": b"l", "people/bob.yaml": b"b"}
+    flat = {"competencies.yaml": b"c", "skillcycle.yaml": b"s", "people/eng/ada.yaml": b"a", "people/eng/lin.yaml": b"L", "people/bob.yaml": b"b"}
     assert dict(digests) == flat and len(digests) == 5 and sorted(digests.values()) == sorted(flat.values())
-    assert digests.get("people/eng/lin.yaml") == b"l" and digests.get("people/eng/bob.yaml") is None
+    assert digests.get("people/eng/lin.yaml") == b"L" and digests.get("people/eng/bob.yaml") is None
     assert digests.get("people/eng/zed.yaml") is None and digests.get("goals/x.yaml") is None and digests.get("a.yaml") is None
     into: dict[str, bytes] = {}
     digests.add_to(into)
     assert into == flat
+    stats = walk.ByFolder({"people/": (["ada.yaml", "bob.yaml"], [10, 20], [111, 222])})  # two fields: a tuple
+    stats["people/cy.yaml"] = (30, 333)
+    assert dict(stats) == {"people/ada.yaml": (10, 111), "people/bob.yaml": (20, 222), "people/cy.yaml": (30, 333)}

@@ -48,17 +48,15 @@ reads as a miss and is never unpickled.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
-import itertools
 import marshal
 import pickle
 import sys
 import time
 from datetime import date
 from pathlib import Path
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from . import __version__, cachefiles, walk
@@ -243,7 +241,7 @@ class Snapshot:
         self.remember(listing, content, _records(listing, digests))  # type: ignore[arg-type]  # changes() hashed every file
         return content
 
-    def changes(self, listing: walk.Listing, content: bytes, records: list[tuple]) -> tuple["Digests", list[tuple[str, str]]]:
+    def changes(self, listing: walk.Listing, content: bytes, records: list[tuple]) -> tuple[walk.ByFolder, list[tuple[str, str]]]:
         """Which files of `listing` differ from `records`, the listing stored for `content`: the
         digests of those that do not, and the (rel, kind) of those new or changed. A folder
         whose names, sizes and mtimes are all as recorded is taken whole; in the others only
@@ -253,10 +251,10 @@ class Snapshot:
             self._compared[content] = self._changes(listing, records)
         return self._compared[content]
 
-    def _changes(self, listing: walk.Listing, records: list[tuple]) -> tuple["Digests", list[tuple[str, str]]]:
+    def _changes(self, listing: walk.Listing, records: list[tuple]) -> tuple[walk.ByFolder, list[tuple[str, str]]]:
         known = {record[0]: record for record in records}
         racy = time.time_ns() - cachefiles.RACY_NS
-        digests = Digests({}, {})
+        digests = walk.ByFolder({})
         changed = [(rel, walk.kind_of(rel)) for rel in listing.others]
         moved = []  # same size, another mtime (or too recent to trust it): the bytes tell
         for folder in listing.folders:
@@ -344,10 +342,10 @@ class Snapshot:
         kept[key] = report
         self._dump("reports.bin", content, dict(list(kept.items())[-KEEP_REPORTS:]))
 
-    def digests(self, content: bytes) -> "Digests":
+    def digests(self, content: bytes) -> walk.ByFolder:
         """The hash of each file's bytes as last recorded for `content`."""
         known = self._recorded(content)
-        return Digests({prefix: (names, hashes) for prefix, names, _, _, hashes in known[0]} if known else {}, {})
+        return walk.ByFolder({prefix: (names, hashes) for prefix, names, _, _, hashes in known[0]} if known else {})
 
     # -- the last valid content: what a run after a few changes starts from ---------------
 
@@ -456,42 +454,6 @@ def _index_file(part: str, key: bytes) -> str:
     return f"index-{part}-{key.hex()}.bin"
 
 
-class Digests(Mapping):
-    """The hash of each file's bytes, by rel: a folder taken whole keeps its stored (names,
-    hashes) lists, the other files are a dict. A flat dict of 3M paths took 1.3 s to build at
-    100k people, and a run that finds a file only touched asks it of no file but that one."""
-
-    def __init__(self, whole: dict[str, tuple[list[str], list[bytes]]], loose: dict[str, bytes]) -> None:
-        self.whole, self.loose = whole, loose  # whole: prefix -> (sorted names, their hashes)
-
-    def __getitem__(self, rel: str) -> bytes:
-        if rel in self.loose:
-            return self.loose[rel]
-        folder, _, name = rel.rpartition("/")
-        names, hashes = self.whole[folder + "/" if folder else ""]
-        at = bisect.bisect_left(names, name)
-        if at == len(names) or names[at] != name:
-            raise KeyError(rel)
-        return hashes[at]
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self.loose
-        for prefix, (names, _) in self.whole.items():
-            yield from (prefix + name for name in names)
-
-    def __len__(self) -> int:
-        return len(self.loose) + sum(len(names) for names, _ in self.whole.values())
-
-    def values(self):  # type: ignore[override]  # the hashes without a lookup per file
-        return itertools.chain(self.loose.values(), *(hashes for _, hashes in self.whole.values()))
-
-    def add_to(self, flat: dict[str, bytes]) -> None:
-        """Put every (rel, hash) into `flat`, a folder at a time."""
-        flat.update(self.loose)
-        for prefix, (names, hashes) in self.whole.items():
-            flat.update(zip([prefix + name for name in names], hashes))
-
-
 def _records(listing: walk.Listing, digests: Mapping[str, bytes]) -> list[tuple] | None:
     """The listing as stored, a record per folder: (prefix, names, sizes, mtimes, digests); None
     when a file has no digest (it could not be read: nothing is stored for such content). A
@@ -503,7 +465,7 @@ def _records(listing: walk.Listing, digests: Mapping[str, bytes]) -> list[tuple]
         if max(mtimes, default=0) >= racy:
             mtimes = [mtime if mtime < racy else -1 for mtime in mtimes]
         prefix = folder.prefix
-        whole = digests.whole.get(prefix) if isinstance(digests, Digests) else None
+        whole = digests.whole.get(prefix) if isinstance(digests, walk.ByFolder) else None
         if whole is not None and whole[0] is folder.names:
             hashes = whole[1]
         else:
@@ -605,14 +567,16 @@ def _read_changes(
 
     source = DirectorySource(root, stats=listing.stats)
     entries, listed = listing.entries, listing.problems
-    digests: dict[str, bytes] = {}
-    validation = _from_base(snapshot, source, listing, as_of, today, progress, digests)
-    if validation is None:
+    found = _from_base(snapshot, source, listing, as_of, today, progress)
+    if found is None:
+        digests: Mapping[str, bytes] = {}
         # Positions the dated checks point at, kept for later runs (a new as-of, an edit)
         # that do not parse these files: at 10k people, 456 batches to parse again.
         locate = Positions(snapshot, digests.get, disk_locator(root))
         validation = validate_streamed(source, as_of, today, progress, (entries, listed), True, digests, locate)
         locate.save(digests.values())
+    else:
+        validation, digests = found
     records = _records(listing, digests)
     if records is not None and not listing.others:  # every file stat-ed and read: the listing can be recorded
         content = content_id(records, listed)
@@ -627,12 +591,13 @@ def _read_changes(
 
 def _from_base(
     snapshot: Snapshot, source: "loader.DirectorySource", listing: walk.Listing,
-    as_of: date, today: date, progress: Callable[[int, int], None] | None, digests: dict[str, bytes],
-) -> Validation | None:
-    """The validation of the files as they are, from the last valid content: only the files
-    changed since are read; their rows replace theirs in its index and tables, and every
-    check runs again on those. None (read everything) when there is no base, when a file
-    that shapes the whole repo changed (repo.WHOLE_KINDS), or when most files did."""
+    as_of: date, today: date, progress: Callable[[int, int], None] | None,
+) -> tuple[Validation, walk.ByFolder] | None:
+    """The validation of the files as they are, from the last valid content, and every file's
+    hash: only the files changed since are read; their rows replace theirs in its index and
+    tables, and every check runs again on those. None (read everything) when there is no
+    base, when a file that shapes the whole repo changed (repo.WHOLE_KINDS), or when most
+    files did."""
     from . import loader
     from .index import build_index
     from .repo import WHOLE_KINDS, patch_repo
@@ -647,8 +612,9 @@ def _from_base(
     removed = {rel for rel, _ in changed} | _gone(records, listing)
     if len(removed) > len(entries) // 2 or any(loader.kind_of(rel) in WHOLE_KINDS for rel in removed):
         return None
-    part = load(source, progress, digests=digests, only=[rel for rel, _ in changed])
-    unchanged.add_to(digests)
+    read: dict[str, bytes] = {}
+    part = load(source, progress, digests=read, only=[rel for rel, _ in changed])
+    digests = walk.ByFolder(unchanged.whole, {**unchanged.loose, **read})
     find = source_of(source, {file.rel: file for file in part.files})
     index = index.replace(removed, build_index(part.files))
     static = static_problems(index, {kind for _, kind in entries}, listed, find)
@@ -656,7 +622,7 @@ def _from_base(
     locate = Positions(snapshot, digests.get, lambda rel, path, key: find(rel).doc.at(path, key=key))
     validation = revalidate(repo, static, as_of, today, locate, index)
     locate.save(digests.values())
-    return validation
+    return validation, digests
 
 
 def _gone(records: list[tuple], listing: walk.Listing) -> set[str]:
