@@ -156,13 +156,25 @@ def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
     columns = {}
     for name, dtype in tables[0].dtypes.items():
         if isinstance(dtype, pd.CategoricalDtype):
-            # Recoded by hand: pd.concat hashes every category of every part to compare them.
-            united = _united([table[name].cat.categories for table in tables])
-            codes = np.concatenate([recode(table[name], united) for table in tables])
+            categories = [table[name].cat.categories for table in tables]
+            filled = [c for c in categories if len(c)]
+            if all(a[-1] < b[0] for a, b in zip(filled, filled[1:])):
+                # Each part's values after the last's (file paths: the parts are in path order):
+                # the united categories are theirs one after the other, the codes shifted.
+                united = pd.Index(np.concatenate([c.to_numpy() for c in filled]), dtype=object) if len(filled) > 1 else (filled or categories)[0]
+                starts = np.cumsum([0] + [len(c) for c in categories[:-1]])
+                codes = np.concatenate([_shifted(table[name].cat.codes.to_numpy(), start) for table, start in zip(tables, starts)])
+            else:  # recoded by hand: pd.concat hashes every category of every part to compare them
+                united = _united(categories)
+                codes = np.concatenate([recode(table[name], united) for table in tables])
             columns[name] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(united))
         else:
             columns[name] = pd.concat([table[name] for table in tables], ignore_index=True)
     return pd.DataFrame(columns)
+
+
+def _shifted(codes: np.ndarray, start: int) -> np.ndarray:
+    return np.where(codes >= 0, codes.astype(np.int64) + start, -1)
 
 
 def _united(categories: list[pd.Index]) -> pd.Index:
