@@ -175,6 +175,14 @@ def test_marks_are_trusted_only_while_their_watcher_runs(tree: Path) -> None:
 
 
 @linux_only
+def test_the_watcher_stops_when_its_folder_is_deleted(watched: Running) -> None:
+    shutil.rmtree(watched.root / ".skillcycle", ignore_errors=True)  # the watcher removes its files meanwhile, as `rm -rf` lets it
+    watched.thread.join(10)
+    assert not watched.thread.is_alive() and watched.failed == []
+    assert watch.sync(watched.root) is None
+
+
+@linux_only
 def test_after_lost_events_no_earlier_mark_is_trusted(tree: Path, monkeypatch) -> None:
     overflow = threading.Event()
     real = watch._Watcher.handle

@@ -185,7 +185,7 @@ class _Watcher:
             (self.folder / f"journal-{old_session}").unlink(missing_ok=True)
 
     def handle(self, events: list[tuple[int, int, str]]) -> bool:
-        """Journal a batch of events; False when the repo's own folder went away."""
+        """Journal a batch of events; False when the repo's folder, or the watcher's own, went away."""
         entries: list[bytes] = []
         for wd, mask, name in events:
             if mask & _OVERFLOW:  # events were lost: folders made since may not be watched
@@ -195,6 +195,8 @@ class _Watcher:
                     self._watch_tree(kind)
                 continue
             if wd == self.cookies_wd:
+                if mask & _IGNORED:  # .skillcycle/ deleted: no command finds this watcher any more
+                    return False
                 if mask & _CREATE:
                     (self.folder / "cookies" / name).unlink(missing_ok=True)
                     entries.append(b"c:" + os.fsencode(name))
