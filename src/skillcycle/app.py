@@ -189,16 +189,17 @@ def open_report(repo: Path | None, as_of: date, key: tuple, compute: Callable[[A
     from .snapshot import Snapshot
 
     validation = _valid(run_validation(root, as_of, need_repo=False))
-    snapshot = Snapshot(root)
-    if validation.content is None:  # files the snapshot could not record (unreadable ones): nothing to remember
-        return compute(validation.repo)
-    key = (*key, as_of)
-    found = snapshot.report(validation.content, key)
+    snapshot, content, key = Snapshot(root), validation.content, (*key, as_of)
+    found = snapshot.report(content, key) if content is not None else None
     if found is not None:
         return found
-    stored = snapshot.repo(validation.content) if validation.repo is None else (validation.repo, None)
-    report = compute(stored[0] if stored is not None else open_repo(root, as_of))
-    snapshot.save_report(validation.content, key, report)
+    the_repo = validation.repo
+    if the_repo is None:  # the snapshot answered the validation alone: its stored repo, tables read on use
+        stored = snapshot.repo(content) if content is not None else None
+        the_repo = stored[0] if stored is not None else open_repo(root, as_of)
+    report = compute(the_repo)
+    if content is not None:  # None: files the snapshot could not record (unreadable ones)
+        snapshot.save_report(content, key, report)
     return report
 
 

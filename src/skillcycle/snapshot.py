@@ -54,9 +54,9 @@ import marshal
 import pickle
 import sys
 import time
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from . import __version__, cachefiles, walk
