@@ -19,7 +19,7 @@ once before timing so every run starts with them in the page cache.
 --watch runs `skillcycle watch` on each repo meanwhile, so that the
 commands list only the folders it saw change instead of walking the repo.
 --skip leaves out runs by key (floor, no-cache, one-core, cold, warm, as-of,
-gap, metrics, metrics-again, packet, touched, edited, rewarm, checkout): a 10k repo takes minutes per run.
+gap, gap-again, metrics, metrics-again, packet, touched, edited, rewarm, checkout): a 10k repo takes minutes per run.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ def runs(repo: Path, lint: bool, skip: set[str]) -> list[tuple[str, list[str], d
             ("warm", "validate warm", cli + ["validate", *at], None, None),
             ("as-of", "validate warm, another --as-of", cli + ["validate", *at[:-1], OTHER_AS_OF], None, None),
             ("gap", "gap warm", cli + ["gap", *at], None, None),
+            ("gap-again", "gap warm again (what it printed remembered)", cli + ["gap", *at], None, None),
             ("metrics", "metrics warm", cli + ["metrics", *at], None, None),
             ("metrics-again", "metrics warm again (its report remembered)", cli + ["metrics", *at], None, None),
             ("packet", "review-packet warm", cli + ["review-packet", person.stem, *at], None, None),

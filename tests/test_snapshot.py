@@ -152,6 +152,31 @@ def test_commands_answer_the_same_without_cache_cold_and_warm(acme: Path, comman
     assert run(*args) == cold == fresh
 
 
+def test_gap_remembers_what_it_prints_per_options(acme: Path, monkeypatch) -> None:
+    from skillcycle import gaps
+
+    at = ["--repo", acme, "--as-of", "2026-11-20"]
+    asked = [["--format", "json"], ["--by", "person", "--format", "csv"], ["--top", "3"], ["--by", "skill", "--format", "html"]]
+    first = [run("gap", *options, *at) for options in asked]
+    assert all(code == 0 for code, _ in first) and len({text for _, text in first}) == len(asked)
+    computed: list[object] = []
+    real = gaps.gap_report
+    monkeypatch.setattr(gaps, "gap_report", lambda repo, query: computed.append(query) or real(repo, query))
+    loads_fail(monkeypatch)
+    assert [run("gap", *options, *at) for options in asked] == first and computed == []
+    assert run("gap", "--by", "role", *at)[0] == 0 and len(computed) == 1
+    assert run("gap", "--manager", "nobody-here", *at)[0] == 2  # refused each time, never remembered
+    assert run("gap", "--manager", "nobody-here", *at)[0] == 2 and len(computed) == 1
+
+
+def test_only_the_newest_reports_are_kept(acme: Path, monkeypatch) -> None:
+    monkeypatch.setattr(snapshot, "KEEP_REPORTS", 2)
+    at = ["--repo", acme, "--as-of", "2026-11-20"]
+    for fmt in ("json", "csv", "markdown"):
+        assert run("gap", "--format", fmt, *at)[0] == 0
+    assert len(list((acme / ".skillcycle" / "cache").glob("report-*.bin"))) == 2
+
+
 def test_a_report_is_remembered_for_its_files_options_and_as_of_only(acme: Path, monkeypatch) -> None:
     from skillcycle import metrics
 
@@ -162,7 +187,7 @@ def test_a_report_is_remembered_for_its_files_options_and_as_of_only(acme: Path,
     real = metrics.compute
     monkeypatch.setattr(metrics, "compute", lambda repo, *rest: computed.append(rest) or real(repo, *rest))
     loads_fail(monkeypatch)
-    for fmt, printed in first.items():  # any format of the same report: from reports.bin, no table read
+    for fmt, printed in first.items():  # any format of the same report: remembered, no table read
         assert run(*asked, "--as-of", "2026-11-20", "--format", fmt) == printed
     assert computed == []
     monkeypatch.setattr(snapshot, "load", load)
@@ -439,26 +464,29 @@ def test_each_table_is_written_again_only_when_its_files_change(acme: Path) -> N
 
 def test_gap_reads_only_the_tables_it_needs(acme: Path, monkeypatch) -> None:
     args = ["gap", "--format", "json", "--repo", acme, "--as-of", "2026-11-20"]
-    cold = run(*args)
+    expected = run(*args, cache=False)
+    assert run("validate", "--repo", acme, "--as-of", "2026-11-20")[0] == 0  # the snapshot, with no gap report in it
     read = []
     real = snapshot.StoredTables.read
     monkeypatch.setattr(snapshot.StoredTables, "read", lambda self, name: read.append(name) or real(self, name))
     loads_fail(monkeypatch)
-    assert run(*args) == cold
+    assert run(*args) == expected
     assert read == ["ratings"]
+    assert run(*args) == expected and read == ["ratings"]  # the second time, remembered: no table read
 
 
 def test_a_damaged_table_is_rebuilt_from_the_files_and_written_again(acme: Path, monkeypatch) -> None:
-    args = ["gap", "--format", "json", "--repo", acme, "--as-of", "2026-11-20"]  # gap: no report remembered
-    cold = run(*args)
+    at = ["--repo", acme, "--as-of", "2026-11-20"]
+    expected = {fmt: run("gap", "--format", fmt, *at, cache=False) for fmt in ("json", "csv")}
+    assert run("validate", *at)[0] == 0
     ratings = next(p for p in (acme / ".skillcycle" / "cache").glob("table-ratings-*.bin"))
     data = bytearray(ratings.read_bytes())
     data[-10] ^= 0xFF
     ratings.write_bytes(bytes(data))
-    assert run(*args) == cold  # the seal fails: built from the files instead...
+    assert run("gap", "--format", "json", *at) == expected["json"]  # the seal fails: built from the files instead...
     assert ratings.read_bytes() != bytes(data)  # ...and written back
     loads_fail(monkeypatch)
-    assert run(*args) == cold
+    assert run("gap", "--format", "csv", *at) == expected["csv"]  # another report: the table read back
 
 
 def test_table_files_of_another_version_are_not_taken_for_this_ones(acme: Path, monkeypatch) -> None:

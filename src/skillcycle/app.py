@@ -180,9 +180,10 @@ T = TypeVar("T")
 
 
 def open_report(repo: Path | None, as_of: date, key: tuple, compute: Callable[[Any], T]) -> T:
-    """open_repo, then compute(repo): a report of plain data, remembered by the snapshot
-    (`reports.bin`) under `key` (the command and its options) with as-of, and printed again
-    from there while the files and the code are the same, without loading a table."""
+    """open_repo, then compute(repo): a report of plain data (or what a command prints of
+    it), remembered by the snapshot (a `report-*.bin` file) under `key` (the command and its
+    options) with as-of, and given again from there while the files and the code are the
+    same, without loading a table."""
     root = locate_repo(repo)
     if not _use_cache(False):
         return compute(open_repo(root, as_of))

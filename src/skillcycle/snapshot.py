@@ -34,9 +34,9 @@ the tables, and every check runs again (`_from_base`). A change to a file that
 shapes the whole repo (repo.WHOLE_KINDS), or to most files, reads every file
 through the parse cache instead. Either way a new snapshot is written.
 
-`reports.bin` keeps the last few reports computed on the content (app.open_report): a
-report depends on the files, the code, its options and as-of alone, so the same command
-on unchanged files prints what it printed, without loading a table.
+`report-<key>.bin` keep the last few reports computed (app.open_report), each for its
+content: a report depends on the files, the code, its options and as-of alone, so the
+same command on unchanged files prints what it printed, without loading a table.
 
 `positions.bin` keeps the line and column findings pointed at in files not
 parsed by the run that reported them, by the hash of the file's bytes.
@@ -71,7 +71,7 @@ if TYPE_CHECKING:
 
 _MAGIC = b"skillcycle snapshot\n"
 KEEP_RESULTS = 8  # (as-of, today) pairs remembered per listing
-KEEP_REPORTS = 16  # reports remembered per content (reports.bin)
+KEEP_REPORTS = 16  # reports remembered (report-*.bin), the newest
 
 
 def load(*args, **kwargs) -> "loader.Loaded":
@@ -333,14 +333,18 @@ class Snapshot:
 
     def report(self, content: bytes, key: tuple) -> object | None:
         """The report `key` (a command, its options and as-of) computed before on `content`."""
-        found = self._read("reports.bin", content)
-        return found.get(key) if isinstance(found, dict) else None
+        return self._read(_report_file(content, key), content)
 
     def save_report(self, content: bytes, key: tuple, report: object) -> None:
-        found = self._read("reports.bin", content)
-        kept = {k: v for k, v in found.items() if k != key} if isinstance(found, dict) else {}
-        kept[key] = report
-        self._dump("reports.bin", content, dict(list(kept.items())[-KEEP_REPORTS:]))
+        """A file per report (a person-level CSV of 10k people is megabytes: one file of all of
+        them would be read and written whole each time); the newest KEEP_REPORTS are kept."""
+        self._dump(_report_file(content, key), content, report)
+        try:
+            made = sorted(self.folder.glob("report-*.bin"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+        except OSError:  # one deleted meanwhile by another run: the next run tidies up
+            return
+        for stale in made[KEEP_REPORTS:]:
+            stale.unlink(missing_ok=True)
 
     def digests(self, content: bytes) -> walk.ByFolder:
         """The hash of each file's bytes as last recorded for `content`."""
@@ -448,6 +452,10 @@ def _by_part(records: list[tuple]) -> dict[str, list[tuple]]:
 def _digest(*data) -> bytes:
     # marshal format 2, as in Listing.key: equal data, equal bytes
     return hashlib.blake2b(marshal.dumps(data, 2), digest_size=cachefiles.SUM).digest()
+
+
+def _report_file(content: bytes, key: tuple) -> str:
+    return f"report-{_digest(content, repr(key)).hex()}.bin"  # the key is plain: text, numbers, dates
 
 
 def _index_file(part: str, key: bytes) -> str:

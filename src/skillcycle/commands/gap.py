@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..app import AsOfOption, EXIT_USAGE, RepoOption, app, as_of_date, emit, fail, open_repo
+from ..app import AsOfOption, EXIT_USAGE, RepoOption, app, as_of_date, emit, fail, open_report
 from ..render.table import print_table
 
 
@@ -54,24 +54,34 @@ def gap(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)] = None,
 ) -> None:
     """Show required-vs-current skill gaps, prioritised by strategic urgency x people affected."""
-    from ..gaps import GapQuery, GapQueryError, check_query, gap_report
-    from ..render import gap as render
     day = as_of_date(as_of)
-    skills_repo = open_repo(repo, day)
-    query = GapQuery(
-        as_of=day, horizon_months=horizon, by=by.value, families=tuple(dict.fromkeys(family or [])),
-        manager=manager, track=track.value if track else None, top=top,
-    )
-    try:
-        check_query(skills_repo, query)
-    except GapQueryError as exc:
-        raise fail(str(exc), EXIT_USAGE) from None
-    report = gap_report(skills_repo, query)
-    if format is GapFormat.text and output is None:
-        print_table(render.to_table(report))
-        return
-    text = {
-        GapFormat.text: render.to_text, GapFormat.json: render.to_json, GapFormat.csv: render.to_csv,
-        GapFormat.markdown: render.to_markdown, GapFormat.html: render.to_html,
-    }[format](report)
-    emit(text, output)
+    families = tuple(dict.fromkeys(family or []))
+    on_terminal = format is GapFormat.text and output is None
+
+    def answer(skills_repo):
+        """What is shown: the table (printed for the terminal or a pipe as it finds it) or the text."""
+        from ..gaps import GapQuery, GapQueryError, check_query, gap_report
+        from ..render import gap as render
+
+        query = GapQuery(
+            as_of=day, horizon_months=horizon, by=by.value, families=families,
+            manager=manager, track=track.value if track else None, top=top,
+        )
+        try:
+            check_query(skills_repo, query)
+        except GapQueryError as exc:
+            raise fail(str(exc), EXIT_USAGE) from None
+        report = gap_report(skills_repo, query)
+        if on_terminal:
+            return render.to_table(report)
+        return {
+            GapFormat.text: render.to_text, GapFormat.json: render.to_json, GapFormat.csv: render.to_csv,
+            GapFormat.markdown: render.to_markdown, GapFormat.html: render.to_html,
+        }[format](report)
+
+    key = ("gap", by.value, families, manager, track.value if track else None, top, horizon, format.value, on_terminal)
+    shown = open_report(repo, day, key, answer)
+    if on_terminal:
+        print_table(shown)
+    else:
+        emit(shown, output)

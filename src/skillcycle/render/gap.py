@@ -5,6 +5,7 @@ from gaps.gap_report."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -115,12 +116,14 @@ def _style_track(value: Any) -> str | None:
 
 
 def _priority_style(top: int):
-    def style(value: Any) -> str | None:
-        if not value:
-            return "dim"
-        return "bold red" if 3 * value >= 2 * top else "yellow" if 3 * value >= top else None
+    # A partial, not a closure: the table is remembered by the snapshot, pickled (app.open_report).
+    return functools.partial(_style_priority, top)
 
-    return style
+
+def _style_priority(top: int, value: Any) -> str | None:
+    if not value:
+        return "dim"
+    return "bold red" if 3 * value >= 2 * top else "yellow" if 3 * value >= top else None
 
 
 def to_table(report: GapReport) -> Table:
