@@ -9,8 +9,10 @@ from ..app import RepoOption, app, fail, locate_repo, say
 
 @app.command("watch")
 def watch_command(repo: RepoOption = None) -> None:
-    """Keep watching the skills repo (Linux): while it runs, other commands here list only the
-    folders that changed instead of every file (seconds at 100k people). Stop it with Ctrl-C."""
+    """Watch the repo (Linux) so that other commands list only what changed, not every file.
+
+    While it runs, commands in this repo ask it which folders changed since their last
+    run instead of stat-ing every file (seconds at 100k people). Stop it with Ctrl-C."""
     from ..watch import WatchError, watch
 
     root = locate_repo(repo)
