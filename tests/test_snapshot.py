@@ -502,16 +502,17 @@ def test_table_files_of_another_version_are_not_taken_for_this_ones(acme: Path, 
     assert run(*args) == cold
 
 
-def test_a_warm_validate_imports_neither_the_models_nor_pandas(acme: Path) -> None:
+@pytest.mark.parametrize("command", [["validate"], ["gap"], ["gap", "--format", "html"], ["metrics", "--format", "json"], ["metrics"]])
+def test_a_warm_answer_from_the_snapshot_imports_neither_the_models_nor_pandas(acme: Path, command: list[str]) -> None:
     """Building the models, importing PyYAML and pandas cost more than the rest of a warm
-    `validate` (walk, hash, print): none of them is imported when the snapshot answers.
-    (pydantic itself comes with typer.)"""
+    `validate` (walk, hash, print), or of a remembered `gap` or `metrics`: none of them is
+    imported when the snapshot answers. (pydantic itself comes with typer.)"""
     import subprocess
     import sys
 
     script = (
         "import sys\nfrom skillcycle.cli import main\n"
-        f"sys.argv = ['skillcycle', 'validate', '--repo', {str(acme)!r}, '--as-of', '2026-11-20']\n"
+        f"sys.argv = ['skillcycle', *{command!r}, '--repo', {str(acme)!r}, '--as-of', '2026-11-20']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = ('skillcycle.schema', 'skillcycle.loader', 'yaml', 'pandas', 'numpy')\n"
         "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"

@@ -10,15 +10,16 @@ from __future__ import annotations
 import calendar
 from array import array
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Iterator
 
 import numpy as np
 import pandas as pd
 
 from .levels import Level
+from .quarters import Quarter
 from .repo import _LISTS, Repo
-from .schema import QUARTER, Goal, Role
+from .schema import Goal, Role
 
 # SPEC §4: on the same date prefer calibration > manager > peer.
 SOURCE_PRIORITY = {"self": 0, "peer": 1, "manager": 2, "calibration": 3}
@@ -28,57 +29,6 @@ _NO_DAY = -(2**31)  # a rating with no date, in a file with errors (S002): NaT i
 
 
 # --- time ------------------------------------------------------------------
-
-@dataclass(frozen=True, order=True)
-class Quarter:
-    """A fiscal quarter (SPEC §5.1): fiscal year `year` ends in calendar year `year`."""
-
-    year: int
-    q: int
-    fy_start: int = 1
-
-    @classmethod
-    def parse(cls, label: str, fy_start: int = 1) -> "Quarter":
-        match = QUARTER.match(label)
-        if not match:
-            raise ValueError(f"quarter {label!r} is not a label like 2026Q3")
-        return cls(int(match.group(1)), int(match.group(2)), fy_start)
-
-    @classmethod
-    def containing(cls, day: date, fy_start: int = 1) -> "Quarter":
-        months_into_fy = (day.month - fy_start) % 12
-        fy_first_year = day.year if day.month >= fy_start else day.year - 1
-        year = fy_first_year if fy_start == 1 else fy_first_year + 1
-        return cls(year, months_into_fy // 3 + 1, fy_start)
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}Q{self.q}"
-
-    @property
-    def start(self) -> date:
-        first_year = self.year if self.fy_start == 1 else self.year - 1
-        month0 = (self.fy_start - 1) + (self.q - 1) * 3  # months since January of first_year
-        return date(first_year + month0 // 12, month0 % 12 + 1, 1)
-
-    @property
-    def end(self) -> date:
-        return self.next().start - timedelta(days=1)
-
-    def months(self) -> list[tuple[int, int]]:
-        """The three calendar (year, month) pairs of the quarter."""
-        start = self.start
-        return [((start.year * 12 + start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1) for i in range(3)]
-
-    def next(self) -> "Quarter":
-        return Quarter(self.year + self.q // 4, self.q % 4 + 1, self.fy_start)
-
-    def previous(self) -> "Quarter":
-        return Quarter(self.year - (self.q == 1), (self.q - 2) % 4 + 1, self.fy_start)
-
-    def __str__(self) -> str:
-        return self.label
-
 
 def add_months(day: date, months: int) -> date:
     """Same day `months` later, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29)."""

@@ -16,9 +16,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from .levels import Level, parse_level
+from .quarters import QUARTER
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
-QUARTER = re.compile(r"([0-9]{4})Q([1-4])\Z")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 

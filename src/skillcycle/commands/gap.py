@@ -34,7 +34,10 @@ class GapFormat(str, Enum):
 
 
 def _horizon(value: int) -> int:
+    if not value:  # the default, now: no need to import gaps (and pandas) to check it
+        return value
     from ..gaps import HORIZONS
+
     if value not in HORIZONS:
         raise typer.BadParameter(f"{value} is not 12, 24 or 36 (months)")
     return value

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..app import terminal_safe
-from ..gaps import URGENCIES, GapReport
 from ..levels import Level
 from . import table as tables
 from .table import Column, Table
+
+if TYPE_CHECKING:  # gaps brings pandas: a remembered table reads back and prints without it
+    from ..gaps import GapReport
 
 BY_TITLE = {
     "family": "role family × skill",
@@ -255,6 +257,8 @@ def _skill_name(report: GapReport, skill: str) -> str:
 
 
 def _heat(report: GapReport) -> dict[str, Any]:
+    from ..gaps import URGENCIES
+
     cells = report.heat
     families = sorted(set(cells["family"]))
     by_skill: dict[str, dict[str, dict[str, Any]]] = {}

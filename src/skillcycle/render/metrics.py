@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..metrics import MetricsReport, QuarterMetrics, r3
+from ..metrics_report import MetricsReport, QuarterMetrics, r3
 from .table import Column, Table, to_markdown, to_plain
 
 # --- what each headline row shows ---------------------------------------------------
