@@ -81,6 +81,7 @@ def load(*args, **kwargs) -> "loader.Loaded":
     return load_files(*args, **kwargs)
 
 
+@functools.cache  # a command may open the snapshot twice (app.open_report): the package is read once
 def _code_version() -> bytes:
     """Every module of the package, and the libraries whose objects are pickled: any change to
     a check or a table invalidates the snapshot (read from metadata: importing pandas costs

@@ -92,21 +92,15 @@ class Listing:
         return hashlib.blake2b(marshal.dumps((folders, self.others, plain), 2), digest_size=16).digest()
 
     @functools.cached_property
-    def _paths(self) -> list[list[str]]:
-        """Each folder's files as repo-relative paths: one string per file, shared by `entries`
-        and `stats` (3M files at 100k people)."""
-        return [[folder.prefix + name for name in folder.names] if folder.prefix else folder.names for folder in self.folders]
-
-    @functools.cached_property
     def entries(self) -> list[tuple[str, str]]:
         """Every skills file as (rel, kind), sorted by rel."""
         found = [(rel, kind_of(rel)) for rel in self.others]
-        for folder, paths in zip(self.folders, self._paths):
-            kind = folder.kind
+        for folder in self.folders:
+            prefix, kind = folder.prefix, folder.kind
             if kind is None:
-                found += [(rel, kind_of(rel)) for rel in paths]
+                found += [(prefix + name, kind_of(prefix + name)) for name in folder.names]
             else:
-                found += [(rel, kind) for rel in paths]
+                found += [(prefix + name, kind) for name in folder.names]
         found.sort()
         return found
 
