@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import skillcycle.cli  # noqa: F401  (registers the commands)
 from skillcycle import snapshot, walk
 from skillcycle.app import app
+from skillcycle.index import TABLES
 from skillcycle.loader import load
 from skillcycle.walk import Folder, Listing, discover
 from skillcycle.validate import disk_locator, revalidate, validate_loaded
@@ -441,6 +442,10 @@ def test_packets_from_a_narrowed_snapshot_repo_equal_packets_from_every_file(acm
     assert all(page(narrow, person) == page(full, person) for person in team)
 
 
+def inodes(files: dict[str, os.stat_result]) -> dict[str, int]:
+    return {name: info.st_ino for name, info in files.items()}  # an atomic write makes a new inode
+
+
 def table_files(root: Path) -> dict[str, os.stat_result]:
     return {p.name: p.stat() for p in (root / ".skillcycle" / "cache").glob("table-*.bin")}
 
@@ -454,6 +459,8 @@ def test_each_table_is_written_again_only_when_its_files_change(acme: Path) -> N
     checkin.write_text(checkin.read_text() + "# edited\n")
     settle(acme, PAST + 60)
     assert run(*args)[0] == 0
+    assert inodes(table_files(acme)) == inodes(before)  # validate alone answers from the index (delta.py): no table read or written
+    assert run("gap", *args[1:])[0] == 0  # gap needs the repo: the check-in table is made again
     after = table_files(acme)
     assert [name for name in after if name.startswith("table-checkin_table")] != [n for n in before if n.startswith("table-checkin_table")]
     kept = {name: info for name, info in after.items() if not name.startswith("table-checkin_table")}
@@ -537,7 +544,8 @@ def test_the_index_is_a_file_per_part_and_an_edit_writes_its_part_alone(acme: Pa
         pd.testing.assert_frame_equal(getattr(index, name), getattr(full, name), check_exact=True)
     assert sorted(index.own) == sorted(full.own)
     before = index_files(acme)
-    parts = sorted(name.split("-")[1] for name in before)
+    parts = sorted({name.split("-")[1] for name in before})
+    assert len(before) == len(parts) * len(TABLES)  # a file per part and table
     assert parts == sorted(snapshot.index_keys(records, found.version)) == [
         "assessments", "checkins", "competencies.yaml", "completions", "goals", "learning.yaml", "openings", "people",
         "reviews", "roles", "skillcycle.yaml",
@@ -546,9 +554,11 @@ def test_the_index_is_a_file_per_part_and_an_edit_writes_its_part_alone(acme: Pa
     person.write_text(person.read_text() + "# edited\n")
     settle(acme, PAST + 60)
     assert run(*args)[0] == 0
+    assert inodes(index_files(acme)) == inodes(before)  # validate alone keeps the base (delta.py)
+    assert run("gap", *args[1:])[0] == 0  # a run that needs the repo makes the edit the base
     after = index_files(acme)
     assert len(after) == len(before)
-    changed = sorted(name.split("-")[1] for name in set(after) - set(before))
+    changed = sorted({name.split("-")[1] for name in set(after) - set(before)})
     assert changed == ["people"]
     assert all(after[name].st_ino == before[name].st_ino for name in set(after) & set(before))  # not written again
 
@@ -592,3 +602,16 @@ def test_values_kept_a_folder_at_a_time_read_as_a_flat_mapping() -> None:
     stats = walk.ByFolder({"people/": (["ada.yaml", "bob.yaml"], [10, 20], [111, 222])})  # two fields: a tuple
     stats["people/cy.yaml"] = (30, 333)
     assert dict(stats) == {"people/ada.yaml": (10, 111), "people/bob.yaml": (20, 222), "people/cy.yaml": (30, 333)}
+
+
+def test_a_listing_counts_its_files_and_kinds_without_its_entries(acme: Path) -> None:
+    (acme / "notes.yaml").write_text("x: 1\n")  # a top-level file of no kind: not a skills file
+    os.mkfifo(acme / "people" / "pipe.yaml")  # listed, never stat-ed
+    shutil.rmtree(acme / "openings")
+    (acme / "openings").mkdir()  # a folder of a kind, with no file
+    listing = discover(acme)
+    assert listing.others == ["people/pipe.yaml"]
+    assert listing.count() == len(listing.entries) == 643 - 5
+    assert listing.kinds() == {kind for _, kind in listing.entries} == {
+        "skillcycle", "competencies", "learning", "roles", "people", "assessments", "goals", "checkins", "reviews", "completions",
+    }

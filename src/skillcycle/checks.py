@@ -52,22 +52,27 @@ def _items(source: SourceFile, list_key: str) -> Iterator[tuple[int, dict]]:
             yield index, entry
 
 
+# The one kind of file that defines each kind of id: a file names itself (roles, people), or
+# lists ids under a key. delta.py reads only these files' rows to know a kind's ids.
+DEFINED_BY = {"skill": "competencies", "role": "roles", "person": "people", "goal": "goals", "resource": "learning"}
+_LISTED_UNDER = {"skill": "skills", "goal": "goals", "resource": "resources"}
+_DEFINES = {kind: target for target, kind in DEFINED_BY.items()}
+
+
 def definitions(source: SourceFile) -> Iterator[tuple[str, str, Path]]:
     """(target kind, id, path) of every id the file defines.
 
     Read from the raw document, so a file with a schema error still defines
     its ids and does not cascade into 'unknown id' findings elsewhere.
     """
-    list_of = {"competencies": ("skill", "skills"), "learning": ("resource", "resources"), "goals": ("goal", "goals")}
-    if source.kind == "roles":
-        yield "role", source.stem, ()
-    elif source.kind == "people":
-        yield "person", source.stem, ()
-    elif source.kind in list_of:
-        target, list_key = list_of[source.kind]
+    target = _DEFINES.get(source.kind)
+    if target in _LISTED_UNDER:
+        list_key = _LISTED_UNDER[target]
         for i, entry in _items(source, list_key):
             if isinstance(entry.get("id"), str):
                 yield target, entry["id"], (list_key, i, "id")
+    elif target is not None:
+        yield target, source.stem, ()
 
 
 # --- references --------------------------------------------------------------
@@ -220,25 +225,34 @@ def _goal_rules(source: SourceFile) -> list[Problem]:
 
 SourceOf = Callable[[str], SourceFile]  # rel -> the file read with positions and model (read again if need be)
 REQUIRED_FILES = ("skillcycle", "competencies")
+# Every code cross_file_problems reports (delta.py needs them all to be errors).
+CROSS_FILE_CODES = frozenset({"S002", *TARGET_KINDS.values(), "R006", "C001", "C003", "C011", "C012"})
 
 
 def cross_file_problems(index: "RepoIndex", kinds: set[str], source_of: SourceOf) -> list[Problem]:
     """Every check that spans files, over the index alone; `source_of` gives the file a
-    finding points into (for its position), or whose references must be listed again."""
-    problems = [
-        Problem(f"{kind}.yaml", 1, 1, "S002", f"{kind}.yaml is missing; every skills repo needs it")
-        for kind in REQUIRED_FILES if kind not in kinds
-    ]
-    first, duplicates = _first_definitions(index.defines, source_of)
+    finding points into (for its position), or whose references must be listed again.
+    (delta.py runs the same checks over only the rows a few changed files can meet.)"""
+    problems = missing_files(kinds)
+    first, duplicates = first_definitions(index.defines, source_of)
     problems += duplicates
     problems += _unknown_references(index.refs, first, source_of)
-    problems += _manager_cycles(index.managers, source_of)
-    problems += _goal_files(index, source_of)
+    problems += manager_cycles(index.managers, source_of)
+    problems += goal_weights(index.goal_files, source_of)
+    problems += foreign_notes(dict(zip(index.goal_ids["goal"], index.goal_ids["person"])), index.notes, source_of)
     return problems
 
 
-def _first_definitions(defines: "pd.DataFrame", source_of: SourceOf) -> tuple[dict[str, dict[str, tuple[str, Path]]], list[Problem]]:
-    """Where each id of each kind is first defined; later definitions are R006."""
+def missing_files(kinds: set[str]) -> list[Problem]:
+    return [
+        Problem(f"{kind}.yaml", 1, 1, "S002", f"{kind}.yaml is missing; every skills repo needs it")
+        for kind in REQUIRED_FILES if kind not in kinds
+    ]
+
+
+def first_definitions(defines: "pd.DataFrame", source_of: SourceOf) -> tuple[dict[str, dict[str, tuple[str, Path]]], list[Problem]]:
+    """Where each id of each kind is first defined; later definitions are R006 (each id's
+    answer depends on its own rows alone)."""
     first: dict[str, dict[str, tuple[str, Path]]] = {kind: {} for kind in TARGET_KINDS}
     problems = []
     for rel, target, ident, path in zip(defines["file"], defines["target"], defines["id"], defines["path"]):
@@ -267,8 +281,14 @@ def _unknown_references(refs: "pd.DataFrame", ids: dict[str, dict], source_of: S
             rows = np.flatnonzero(kinds == code)
             known = refs["id"].cat.categories.isin(list(ids[target]))
             unknown[rows] = ~known[idents[rows]]
+    return unknown_references(sorted(set(refs["file"][unknown])), ids, source_of)
+
+
+def unknown_references(files: list[str], ids: dict[str, Any], source_of: SourceOf) -> list[Problem]:
+    """R001-R005 in `files` (the ones holding an unknown id), against the ids of each kind
+    (`ids[target]`: a collection in definition order, the order hints are chosen in)."""
     problems = []
-    for rel in sorted(set(refs["file"][unknown])):
+    for rel in files:
         source = source_of(rel)
         for target, ident, path, is_key in references(source):
             if ident not in ids[target]:
@@ -277,12 +297,14 @@ def _unknown_references(refs: "pd.DataFrame", ids: dict[str, dict], source_of: S
     return problems
 
 
-def _manager_cycles(managers: "pd.DataFrame", source_of: SourceOf) -> list[Problem]:
+def manager_cycles(managers: "pd.DataFrame", source_of: SourceOf, starts: Iterable[str] | None = None) -> list[Problem]:
+    """C001: each loop once. Walked up from `starts` only (default everyone): a loop holds
+    every one of its people, so starting from the changed ones finds every loop they are in."""
     manager_of = dict(zip(managers["person"], managers["manager"]))
     file_of = dict(zip(managers["person"], managers["file"]))
     out: list[Problem] = []
     reported: set[str] = set()
-    for start in sorted(manager_of):
+    for start in sorted(manager_of if starts is None else set(starts) & manager_of.keys()):
         chain: list[str] = []
         current: str | None = start
         while current in manager_of and current not in chain and current not in reported:
@@ -298,13 +320,12 @@ def _manager_cycles(managers: "pd.DataFrame", source_of: SourceOf) -> list[Probl
     return out
 
 
-def _goal_files(index: "RepoIndex", source_of: SourceOf) -> list[Problem]:
-    """C011 (two goal files for one person and cycle), C003 (weights over 100), C012 (a check-in
-    noting someone else's goal)."""
+def goal_weights(files: "pd.DataFrame", source_of: SourceOf) -> list[Problem]:
+    """C011 (two goal files for one person and cycle) and C003 (weights over 100) over goal_files
+    rows in read order: each (person, cycle)'s answer depends on its own rows alone."""
     # Only the goal files that share a person's cycle, or weigh over 100 alone, are looped over
     # (77k goal files at 10k people).
     out = []
-    files = index.goal_files
     shared = files.duplicated(["person", "cycle"], keep=False).to_numpy()  # a person's cycle in 2+ files
     seen: dict[tuple[str, str], str] = {}
     weights: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
@@ -322,8 +343,13 @@ def _goal_files(index: "RepoIndex", source_of: SourceOf) -> list[Problem]:
         total = sum(weight for _, weight in parts)  # summed in file order, as written
         if total > 100:
             out.append(problem(source_of(parts[-1][0]), ("goals",), "C003", f"goal weights of {person} in {cycle} add up to {total}, over 100", key=True))
-    goal_owner = dict(zip(index.goal_ids["goal"], index.goal_ids["person"]))
-    notes = index.notes
+    return out
+
+
+def foreign_notes(goal_owner: dict[str, str], notes: "pd.DataFrame", source_of: SourceOf) -> list[Problem]:
+    """C012: check-in notes on a goal that `goal_owner` (goal id -> person; the last definition
+    in read order) gives to someone else."""
+    out = []
     for rel, item, goal, person in zip(notes["file"], notes["item"], notes["goal"], notes["person"]):
         owner = goal_owner.get(goal)
         if owner is not None and owner != person:

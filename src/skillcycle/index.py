@@ -33,6 +33,8 @@ _COLUMNS = {
     "notes": {"file": "text", "item": "int32", "goal": "text", "person": "text"},  # goal notes of valid check-ins
 }
 
+TABLES = ("own", *_COLUMNS)  # what a RepoIndex holds: each file's own findings, and the tables
+
 
 @dataclass
 class RepoIndex:

@@ -28,11 +28,16 @@ A file modified in the last two seconds is always hashed (cachefiles.RACY_NS).
 Anything new, deleted or different is a miss. The run then starts from the
 *base*, the last content with no errors (`base.bin` names it; `index.bin` holds
 its listing and names the files of its index of what each file defines and
-points at, one per kind's folder or top-level file, `index-<part>-<key>.bin`): only the
-files that differ from it are read, their rows replace theirs in the index and
-the tables, and every check runs again (`_from_base`). A change to a file that
-shapes the whole repo (repo.WHOLE_KINDS), or to most files, reads every file
-through the parse cache instead. Either way a new snapshot is written.
+points at, one per kind's folder or top-level file and table,
+`index-<part>-<table>-<key>.bin`; `dated.bin` its dated findings): only the
+files that differ from it are read. `validate`, which needs no repo, then runs
+the checks across files over only the base's rows those files can meet
+(delta.py) and keeps the base's dated findings, when nothing they read changed
+(`_delta`); the base stays as it is. Otherwise their rows replace theirs in the
+index and the tables, every check runs again, and the result becomes the base
+when valid (`_from_base`). A change to a file that shapes the whole repo
+(repo.WHOLE_KINDS), or to most files, reads every file through the parse cache
+instead. Either way the new listing and answer are written.
 
 `report-<key>.bin` keep the last few reports computed (app.open_report), each for its
 content: a report depends on the files, the code, its options and as-of alone, so the
@@ -72,6 +77,11 @@ if TYPE_CHECKING:
 _MAGIC = b"skillcycle snapshot\n"
 KEEP_RESULTS = 8  # (as-of, today) pairs remembered per listing
 KEEP_REPORTS = 16  # reports remembered (report-*.bin), the newest
+DELTA_FILES = 256  # files changed since the base that `validate` checks through delta.py; more: _from_base
+DATED_CODES = frozenset({"C006", "C007", "C009"})  # the findings that depend on as-of or today
+# Where each dated finding that can sit in a file delta.py reads again points, to find it there
+# again (C007 points at the person's role; C006 and C009 sit in goal and assessment files).
+_DATED_AT = {"C007": ("role",)}
 
 
 def load(*args, **kwargs) -> "loader.Loaded":
@@ -354,33 +364,56 @@ class Snapshot:
 
     # -- the last valid content: what a run after a few changes starts from ---------------
 
-    def save_base(self, content: bytes, index: "RepoIndex", records: list[tuple]) -> None:
+    def save_base(self, content: bytes, validation: Validation, records: list[tuple], as_of: date, today: date) -> None:
         """Make `content` (valid; its repo.bin written) the base: its index and listing, kept
         until the next valid content, however many invalid states come between. The index is a
-        file per part of the repo (`index-<part>-<key>.bin`, the key a digest of that part's
-        files): an edit writes its own part again, not all 53 MB of it (10k people)."""
+        file per part of the repo and table (`index-<part>-<table>-<key>.bin`, the key a digest
+        of that part's files): an edit writes its own part again, not all 53 MB of it (10k
+        people), and delta.py reads only the tables an edit can meet. `dated.bin` keeps the
+        run's dated findings (C006, C007, C009) for its as-of and day, and what of each person
+        they depend on, for delta.py's runs."""
+        from .index import TABLES
+
         keys = index_keys(records, self.version)
+        stored = StoredIndex(self, keys)
         for part, key in keys.items():
-            name = _index_file(part, key)
-            if not (self.folder / name).exists():
-                self._dump(name, key, index.part(part))
+            if not all((self.folder / stored.file(part, name)).exists() for name in TABLES):
+                whole = validation.index.part(part)
+                for name in TABLES:
+                    self._dump(stored.file(part, name), key, getattr(whole, name))
         self._write("index.bin", content, marshal.dumps((keys, records)))
-        self._drop_others("index-*.bin", {_index_file(part, key) for part, key in keys.items()})
+        self._drop_others("index-*.bin", {stored.file(part, name) for part in keys for name in TABLES})
+        people = validation.repo.people
+        dated = [p for p in validation.problems if p.code in DATED_CODES]
+        signature = {pid: (person.role, person.active_on(as_of)) for pid, person in people.items()}
+        self._dump("dated.bin", content, {(as_of, today): (dated, validation.counts, signature)})
         self._write("base.bin", b"", marshal.dumps(content))
 
-    def base(self) -> tuple | None:
-        """(content id, repo, static problems, index, listing) of the last valid content, or None."""
+    def base_index(self) -> "tuple[bytes, StoredIndex, list[tuple], dict] | None":
+        """(content id, index, listing, dated findings by (as-of, today)) of the last valid
+        content, or None; the index's files read when asked for."""
         content = self._read("base.bin", b"", marshal.loads)
         if not isinstance(content, bytes):
             return None
+        indexed = self._read("index.bin", content, marshal.loads)
+        if not (isinstance(indexed, tuple) and len(indexed) == 2):
+            return None
+        dated = self._read("dated.bin", content)
+        keys, records = indexed
+        return content, StoredIndex(self, keys), records, dated if isinstance(dated, dict) else {}
+
+    def base(self) -> tuple | None:
+        """(content id, repo, static problems, index, listing) of the last valid content, or None."""
         from .index import RepoIndex
 
-        stored, indexed = self.repo(content), self._read("index.bin", content, marshal.loads)
-        if stored is None or not (isinstance(indexed, tuple) and len(indexed) == 2):
+        found = self.base_index()
+        stored = self.repo(found[0]) if found is not None else None
+        if stored is None:
             return None
-        keys, records = indexed
-        parts = [self._read(_index_file(part, keys[part]), keys[part]) for part in sorted(keys)]
-        if not all(isinstance(part, RepoIndex) for part in parts):
+        content, index, records, _ = found
+        try:
+            parts = [index.whole(part) for part in index.parts]
+        except StaleBase:
             return None
         repo = stored[0]
         tables = repo.__dict__.pop("stored_tables")
@@ -392,6 +425,36 @@ class Snapshot:
                 return None
             repo.__dict__[name] = table
         return (content, *stored, RepoIndex.joined(parts), records)
+
+
+class StaleBase(Exception):
+    """A file of the base's index is gone or damaged: the base cannot be used."""
+
+
+class StoredIndex:
+    """The base's index as files, a part of the repo and a table each, read when first asked
+    for and then kept (delta.BaseIndex)."""
+
+    def __init__(self, snapshot: Snapshot, keys: dict[str, bytes]) -> None:
+        self.snapshot, self.keys = snapshot, keys
+        self.parts = sorted(keys)
+        self._tables: dict[tuple[str, str], object] = {}
+
+    def file(self, part: str, name: str) -> str:
+        return f"index-{part}-{name}-{self.keys[part].hex()}.bin"
+
+    def table(self, part: str, name: str):
+        if (part, name) not in self._tables:
+            found = self.snapshot._read(self.file(part, name), self.keys[part])
+            if found is None:
+                raise StaleBase(self.file(part, name))
+            self._tables[(part, name)] = found
+        return self._tables[(part, name)]
+
+    def whole(self, part: str) -> "RepoIndex":
+        from .index import TABLES, RepoIndex
+
+        return RepoIndex(**{name: self.table(part, name) for name in TABLES})
 
 
 # The files each table's rows come from; every table also depends on the files that shape the
@@ -457,10 +520,6 @@ def _digest(*data) -> bytes:
 
 def _report_file(content: bytes, key: tuple) -> str:
     return f"report-{_digest(content, repr(key)).hex()}.bin"  # the key is plain: text, numbers, dates
-
-
-def _index_file(part: str, key: bytes) -> str:
-    return f"index-{part}-{key.hex()}.bin"
 
 
 def _records(listing: walk.Listing, digests: Mapping[str, bytes]) -> list[tuple] | None:
@@ -563,26 +622,30 @@ def validate_warm(
             snapshot.save_result(content, results, as_of, today, known)
             locate.save(digests().values() if locate.added else ())
         return Validation(known.counts, known.problems, repo, static, content=content)
-    return _read_changes(snapshot, root, listing or snapshot.recorded_listing(), as_of, today, progress)
+    return _read_changes(snapshot, root, listing or snapshot.recorded_listing(), as_of, today, progress, need_repo)
 
 
 def _read_changes(
-    snapshot: Snapshot, root: Path, listing: walk.Listing, as_of: date, today: date, progress: Callable[[int, int], None] | None,
+    snapshot: Snapshot, root: Path, listing: walk.Listing, as_of: date, today: date,
+    progress: Callable[[int, int], None] | None, need_repo: bool = True,
 ) -> Validation:
-    """A miss: validate from the base and the files changed since, or from every file; then
-    record the new content, its repo (when valid) and its answer."""
+    """A miss: validate from the base and the files changed since (without a repo, through
+    delta.py's checks when they can tell), or from every file; then record the new content,
+    its repo (when valid) and its answer."""
     from .loader import DirectorySource
     from .validate import validate_streamed
 
     source = DirectorySource(root, stats=listing.stats)
-    entries, listed = listing.entries, listing.problems
-    found = _from_base(snapshot, source, listing, as_of, today, progress)
+    listed = listing.problems
+    found = None if need_repo else _delta(snapshot, source, listing, as_of, today)
+    if found is None:
+        found = _from_base(snapshot, source, listing, as_of, today, progress)
     if found is None:
         digests: Mapping[str, bytes] = {}
         # Positions the dated checks point at, kept for later runs (a new as-of, an edit)
         # that do not parse these files: at 10k people, 456 batches to parse again.
         locate = Positions(snapshot, digests.get, disk_locator(root))
-        validation = validate_streamed(source, as_of, today, progress, (entries, listed), True, digests, locate)
+        validation = validate_streamed(source, as_of, today, progress, (listing.entries, listed), True, digests, locate)
         locate.save(digests.values())
     else:
         validation, digests = found
@@ -592,10 +655,67 @@ def _read_changes(
         snapshot.remember(listing, content, records)
         if validation.repo is not None:
             snapshot.save_repo(content, validation, records)
-            snapshot.save_base(content, validation.index, records)
+            snapshot.save_base(content, validation, records, as_of, today)
         snapshot.save_result(content, {}, as_of, today, validation)
         validation.content = content
     return validation
+
+
+def _delta(
+    snapshot: Snapshot, source: "loader.DirectorySource", listing: walk.Listing, as_of: date, today: date,
+) -> tuple[Validation, walk.ByFolder] | None:
+    """The validation of the files as they are, without a repo, and every file's hash: from the
+    base, reading only the files changed since and the base's index rows they can meet
+    (delta.py), with the base's dated findings. None when that cannot tell: no base, or none
+    found for this as-of and day; too many changes, or one to a file that shapes the repo;
+    or, with no errors (the checks of development then run), a change to what they read:
+    ratings, goals, who is in the repo, a person's role or dates."""
+    from . import checks, delta, loader
+    from .index import build_index
+    from .problems import has_errors, sort_problems
+    from .repo import WHOLE_KINDS
+    from .validate import source_of
+
+    base = snapshot.base_index() if delta.APPLIES else None
+    known = base[3].get((as_of, today)) if base is not None else None
+    if known is None:
+        return None
+    content, stored, records, _ = base
+    late, counts, signature = known
+    unchanged, changed = snapshot.changes(listing, content, records)
+    removed = {rel for rel, _ in changed} | _gone(records, listing)
+    kinds = {loader.kind_of(rel) for rel in removed}
+    if len(removed) > DELTA_FILES or kinds & WHOLE_KINDS:
+        return None
+    read: dict[str, bytes] = {}
+    part = load(source, None, digests=read, only=[rel for rel, _ in changed])
+    files = {file.rel: file for file in part.files}
+    find = source_of(source, dict(files))
+    new = build_index(part.files)
+    try:
+        own = [p for name in stored.parts for p in stored.table(name, "own") if p.file not in removed]
+        cross = delta.cross_file_delta(stored, removed, new, listing.kinds(), find)
+    except StaleBase:
+        return None
+    static = listing.problems + own + new.own + cross
+    if has_errors(static):  # no checks of development (they run on a valid repo): C009 alone, per batch
+        located = {rel: file.doc for rel, file in files.items()}
+        future = checks.check_future_ratings(checks.dated_ratings(part), today, lambda rel, path, key: located[rel].at(path, key=key))
+        dated = [p for p in late if p.code == "C009" and p.file not in removed] + future
+        counts = {"files": listing.count()}
+    else:
+        if kinds & {"assessments", "goals"} or any(p.file in removed and p.code not in _DATED_AT for p in late):
+            return None
+        for rel in removed:
+            person = files.get(rel) if loader.kind_of(rel) == "people" else None
+            if person is not None and (person.model.role, person.model.active_on(as_of)) == signature.get(person.stem):
+                continue
+            if loader.kind_of(rel) == "people":  # someone gone or new, or with another role or dates
+                return None
+        dated = [Problem(p.file, *find(p.file).doc.at(_DATED_AT[p.code]), p.code, p.message) if p.file in removed else p for p in late]
+        counts = {**counts, "files": listing.count()}
+    digests = walk.ByFolder(unchanged.whole, {**unchanged.loose, **read})
+    return Validation(counts, sort_problems(static + dated), None, static), digests
 
 
 def _from_base(
@@ -616,18 +736,18 @@ def _from_base(
     if base is None:
         return None
     content, repo, _, index, records = base
-    entries, listed = listing.entries, listing.problems
+    files, listed = listing.count(), listing.problems
     unchanged, changed = snapshot.changes(listing, content, records)
     removed = {rel for rel, _ in changed} | _gone(records, listing)
-    if len(removed) > len(entries) // 2 or any(loader.kind_of(rel) in WHOLE_KINDS for rel in removed):
+    if len(removed) > files // 2 or any(loader.kind_of(rel) in WHOLE_KINDS for rel in removed):
         return None
     read: dict[str, bytes] = {}
     part = load(source, progress, digests=read, only=[rel for rel, _ in changed])
     digests = walk.ByFolder(unchanged.whole, {**unchanged.loose, **read})
     find = source_of(source, {file.rel: file for file in part.files})
     index = index.replace(removed, build_index(part.files))
-    static = static_problems(index, {kind for _, kind in entries}, listed, find)
-    repo = patch_repo(repo, removed, [file for file in part.files if file.model is not None], len(entries))
+    static = static_problems(index, listing.kinds(), listed, find)
+    repo = patch_repo(repo, removed, [file for file in part.files if file.model is not None], files)
     locate = Positions(snapshot, digests.get, lambda rel, path, key: find(rel).doc.at(path, key=key))
     validation = revalidate(repo, static, as_of, today, locate, index)
     locate.save(digests.values())

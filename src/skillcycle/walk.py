@@ -91,6 +91,16 @@ class Listing:
         # counts, so equal data could give different bytes from run to run.
         return hashlib.blake2b(marshal.dumps((folders, self.others, plain), 2), digest_size=16).digest()
 
+    def count(self) -> int:
+        """How many skills files: len(entries), without making them (3M at 100k people)."""
+        return len(self.others) + sum(len(folder.names) for folder in self.folders)
+
+    def kinds(self) -> set[str]:
+        """The kinds of the skills files: {kind for _, kind in entries}, a folder at a time."""
+        found = {folder.kind for folder in self.folders if folder.kind is not None and folder.names}
+        tops = [folder.prefix + name for folder in self.folders if folder.kind is None for name in folder.names]
+        return found | {kind_of(rel) for rel in tops + self.others}
+
     @functools.cached_property
     def entries(self) -> list[tuple[str, str]]:
         """Every skills file as (rel, kind), sorted by rel."""

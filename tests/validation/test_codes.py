@@ -7,6 +7,7 @@ the offending part and must not produce that code.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -138,3 +139,37 @@ def test_goal_weights_of_one_cycle_add_up_across_its_files(tiny: Path, weight: i
     if over:
         expected.add(("C003", "goals/ada-again.yaml", 3, "goal weights of ada in 2026Q3 add up to 110, over 100"))
     assert found == expected
+
+
+def _settle(repo: Path, when: int) -> None:
+    """Every file dated `when` (long past): the content, not the racy-stat rule, decides."""
+    for path in repo.rglob("*"):
+        os.utime(path, (when, when))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.code for c in CASES])
+def test_each_finding_after_an_edit_is_what_a_full_read_finds(tiny: Path, case: Case) -> None:
+    """Each case as an edit to a repo validated before: `validate` answers from the last valid
+    run and the edited file (delta.py's checks, or every check again) as a full read does."""
+    from skillcycle import snapshot
+
+    _findings(tiny, None, case)  # lin's goals: the base is clean
+    _settle(tiny, 1_700_000_000)
+    assert snapshot.validate_warm(tiny, AS_OF, TODAY).ok
+    target = tiny / case.file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(case.bad.encode() if isinstance(case.bad, str) else case.bad)
+    _settle(tiny, 1_700_000_600)
+    after = snapshot.validate_warm(tiny, AS_OF, TODAY, need_repo=False)
+    assert sorted(after.problems) == sorted(validate_path(tiny, AS_OF, TODAY).problems)
+    assert case.code in {p.code for p in after.problems}
+
+
+def test_every_finding_across_files_is_an_error() -> None:
+    """delta.py leans on it: a valid base then has no finding across files, so every one after
+    an edit involves an edited file."""
+    from skillcycle import checks, delta
+    from skillcycle.problems import Severity
+
+    assert all(CODES[code].severity is Severity.ERROR for code in checks.CROSS_FILE_CODES)
+    assert delta.APPLIES

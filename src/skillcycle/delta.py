@@ -1,0 +1,223 @@
+"""The checks across files after a few files changed since a valid base (snapshot.py),
+reading only the base's rows those files can meet.
+
+Every finding of checks.cross_file_problems is an error, so a valid base has none,
+and any such finding now involves a changed file: an id it defines that another
+file defines too, an id it points at that nothing defines, an id it no longer
+defines that another file points at, a manager loop through a person it names, a
+second goal file for its person and cycle, a note on a goal whose owner it
+changed. Each check below looks only there and runs the whole check's own code
+(checks.py) on those rows, so it answers what the whole check would; the tests
+compare the two on every kind of change (tests/test_incremental.py).
+
+`removed` are the files whose base rows no longer hold (changed or deleted);
+`new` is the index of the files read again (changed or added).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from . import checks, walk
+from .index import RepoIndex, part_of, splice
+from .problems import CODES, Problem, Severity
+
+# What all of this leans on. Were a check across files ever to report a warning, a valid base
+# could hold findings a delta would not see again: snapshot._delta then declines.
+APPLIES = all(CODES[code].severity is Severity.ERROR for code in checks.CROSS_FILE_CODES)
+
+
+class BaseIndex(Protocol):
+    """The base's index a part of the repo (index.part_of) and a table at a time."""
+
+    parts: list[str]  # sorted: in path order
+
+    def table(self, part: str, name: str) -> pd.DataFrame | list[Problem]: ...
+
+
+def kind_of_part(part: str) -> str | None:
+    return walk.kind_of(part) if "." in part else part
+
+
+class Now:
+    """The index's tables as they are now: the base's, with the changed files' rows
+    spliced into the parts that hold them."""
+
+    def __init__(self, base: BaseIndex, removed: set[str], new: RepoIndex) -> None:
+        self.base, self.new = base, new
+        self.removed: dict[str, set[str]] = defaultdict(set)
+        for rel in removed:
+            self.removed[part_of(rel)].add(rel)
+        read = {p.file for p in new.own}
+        for name in ("defines", "refs", "managers", "goal_files", "goal_ids", "notes"):
+            read.update(getattr(new, name)["file"].unique())
+        self.changed = set(self.removed) | {part_of(rel) for rel in read}
+        self.parts = sorted(set(base.parts) | self.changed)
+        self._new_parts: dict[str, RepoIndex] = {}
+        self._tables: dict[tuple[str, str], pd.DataFrame] = {}
+
+    def new_rows(self, part: str, name: str) -> pd.DataFrame:
+        if part not in self._new_parts:
+            self._new_parts[part] = self.new.part(part)
+        return getattr(self._new_parts[part], name)
+
+    def table(self, part: str, name: str) -> pd.DataFrame:
+        key = (part, name)
+        if key not in self._tables:
+            if part not in self.base.parts:  # a part the base had no file of (a new top-level file)
+                self._tables[key] = self.new_rows(part, name)
+            else:
+                table = self.base.table(part, name)
+                if part in self.changed:
+                    table = splice(table, self.removed.get(part, set()), self.new_rows(part, name))
+                self._tables[key] = table
+        return self._tables[key]
+
+    def gone(self, part: str, name: str) -> pd.DataFrame:
+        """The base's rows of the removed files of `part`."""
+        table = self.base.table(part, name) if part in self.base.parts else self.new_rows(part, name).iloc[:0]
+        return table[table["file"].isin(self.removed[part])] if part in self.removed else table.iloc[:0]
+
+    def rows(self, name: str, column: str, values: set, tables: str = "now") -> pd.DataFrame:
+        """Every part's rows of table `name` (as they are now, or as they were: `tables="base"`)
+        whose `column` is among `values`, in read order."""
+        parts, table_of = (self.parts, self.table) if tables == "now" else (self.base.parts, self.base.table)
+        return _concat([table[table[column].isin(values).to_numpy()] for table in (table_of(part, name) for part in parts)])
+
+    def defining(self, target: str) -> list[str]:
+        return [part for part in self.parts if kind_of_part(part) == checks.DEFINED_BY[target]]
+
+
+def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Rows of tables of one kind one after the other, as plain Python values (a few rows,
+    looked at and let go)."""
+    return pd.DataFrame({name: [value for table in tables for value in table[name].tolist()] for name in tables[0].columns}, dtype=object)
+
+
+class Ids:
+    """The ids of one kind defined now: looked up through each defining table's categories
+    (1M goal ids at 100k people: never made into a set), listed in definition order only for
+    a hint (checks.did_you_mean), which only an unknown id needs."""
+
+    def __init__(self, now: Now, target: str) -> None:
+        self.tables = [now.table(part, "defines") for part in now.defining(target)]
+        self.defined = []  # per table: whether each of its categories is an id of this kind
+        for table in self.tables:
+            defined = np.zeros(len(table["id"].cat.categories), dtype=bool)
+            defined[table["id"].cat.codes.to_numpy()[(table["target"] == target).to_numpy()]] = True
+            self.defined.append(defined)
+        self.target = target
+
+    def __contains__(self, ident: object) -> bool:
+        for table, defined in zip(self.tables, self.defined):
+            code = table["id"].cat.categories.get_indexer([ident])[0]
+            if code >= 0 and defined[code]:
+                return True
+        return False
+
+    def __iter__(self):
+        ordered: dict[str, None] = {}
+        for table in self.tables:
+            ordered.update(dict.fromkeys(table["id"][(table["target"] == self.target).to_numpy()].tolist()))
+        return iter(ordered)
+
+
+def cross_file_delta(base: BaseIndex, removed: set[str], new: RepoIndex, kinds: set[str], source_of: checks.SourceOf) -> list[Problem]:
+    """What checks.cross_file_problems answers for the index now (the base's, the removed files'
+    rows out, `new`'s in), when the base has none of its findings."""
+    now = Now(base, removed, new)
+    ids = _LazyIds(now)
+    problems = checks.missing_files(kinds)
+    problems += _duplicates(now, source_of)
+    problems += _references(now, ids, source_of)
+    problems += _cycles(now, source_of)
+    problems += _goals(now, source_of)
+    return problems
+
+
+class _LazyIds(dict):
+    """target -> Ids, made when first asked for (a change to check-ins never needs the skills')."""
+
+    def __init__(self, now: Now) -> None:
+        super().__init__()
+        self.now = now
+
+    def __missing__(self, target: str) -> Ids:
+        self[target] = Ids(self.now, target)
+        return self[target]
+
+
+def _duplicates(now: Now, source_of: checks.SourceOf) -> list[Problem]:
+    """R006 for the ids a changed file defines: among every definition of those ids."""
+    pointed = now.new.defines
+    if pointed.empty:
+        return []
+    problems = []
+    for target in sorted(set(pointed["target"])):
+        wanted = set(pointed["id"][(pointed["target"] == target).to_numpy()])
+        rows = [now.table(part, "defines") for part in now.defining(target)]
+        rows = [table[(table["target"] == target).to_numpy() & table["id"].isin(wanted).to_numpy()] for table in rows]
+        problems += checks.first_definitions(_concat(rows), source_of)[1]
+    return problems
+
+
+def _references(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
+    """R001-R005 in the files read again, and in the files pointing at an id no longer defined."""
+    files = set()
+    refs = now.new.refs
+    for rel, target, ident in zip(refs["file"], refs["target"], refs["id"]):
+        if ident not in ids[target]:
+            files.add(rel)
+    for target in checks.TARGET_KINDS:
+        gone = [now.gone(part, "defines") for part in now.defining(target) if part in now.removed]
+        lost = {ident for table in gone for ident, kind in zip(table["id"], table["target"]) if kind == target and ident not in ids[target]}
+        if lost:  # rare (a person's file deleted): every part's references are looked through
+            for part in now.base.parts:
+                table = now.base.table(part, "refs")
+                hit = (table["target"] == target).to_numpy() & table["id"].isin(lost).to_numpy() & ~table["file"].isin(now.removed[part]).to_numpy()
+                files.update(table["file"][hit].unique())
+    return checks.unknown_references(sorted(files), ids, source_of)
+
+
+def _cycles(now: Now, source_of: checks.SourceOf) -> list[Problem]:
+    """C001 through a person whose manager a changed file names (no other loop can be new)."""
+    starts = set(now.new.managers["person"])
+    if not starts:
+        return []
+    managers = _concat([now.table(part, "managers") for part in now.parts])
+    return checks.manager_cycles(managers, source_of, starts)
+
+
+def _goals(now: Now, source_of: checks.SourceOf) -> list[Problem]:
+    """C011 and C003 for the (person, cycle) of each changed goal file; C012 for the notes of
+    the changed check-ins, and for every note on a goal whose owner changed."""
+    problems = []
+    written = now.new.goal_files
+    if not written.empty:
+        keys = set(zip(written["person"], written["cycle"]))
+        rows = now.rows("goal_files", "person", {person for person, _ in keys})
+        problems += checks.goal_weights(rows[[key in keys for key in zip(rows["person"], rows["cycle"])]], source_of)
+    # Owners before and after of the goals the changed files define or defined.
+    candidates = set(now.new.goal_ids["goal"]) | {goal for part in now.removed for goal in now.gone(part, "goal_ids")["goal"]}
+    noted = set(now.new.notes["goal"])
+    if not candidates | noted:
+        return problems
+    owner_now = _owners(now.rows("goal_ids", "goal", candidates | noted))
+    owner_was = _owners(now.rows("goal_ids", "goal", candidates, tables="base")) if candidates else {}
+    moved = {goal for goal, owner in owner_was.items() if owner_now.get(goal, owner) != owner}
+    notes = [now.new.notes]
+    if moved:  # rare (a goal given to someone else): every check-in noting it
+        for part in now.base.parts:
+            table = now.base.table(part, "notes")
+            notes.append(table[table["goal"].isin(moved).to_numpy() & ~table["file"].isin(now.removed[part]).to_numpy()])
+    problems += checks.foreign_notes(owner_now, _concat(notes), source_of)
+    return problems
+
+
+def _owners(goal_ids: pd.DataFrame) -> dict[str, str]:
+    """goal -> person, the last definition in read order winning (as checks.cross_file_problems reads them)."""
+    return dict(zip(goal_ids["goal"], goal_ids["person"]))
