@@ -8,9 +8,10 @@ For each REPO (from make_org.py) runs, as separate processes: the floor
 parsing off), validate cold (cache folder deleted first), warm (nothing
 changed: the snapshot answers), warm on another --as-of (the dated checks
 computed again from the snapshot's tables), gap, metrics and one review-packet
-warm, then validate after touching one people file, after editing one (each
-followed by a 2.1 s pause, as a person would take: files changed in the last
-2 s are never snapshotted), warm again, and after touching every file (a fresh
+warm, then validate after touching one people file, after editing one and
+then a check-in too (each followed by a 2.1 s pause, as a person would take:
+files changed in the last 2 s are never snapshotted), gap after those edits,
+warm again, and after touching every file (a fresh
 checkout with the cache restored, as on a CI machine); with --lint check-jsonschema
 (with schemas/) and yamllint on the same files. Prints one Markdown row per
 run: wall and CPU seconds, the ratio of CPU to the floor's CPU, and peak RSS
@@ -19,7 +20,8 @@ once before timing so every run starts with them in the page cache.
 --watch runs `skillcycle watch` on each repo meanwhile, so that the
 commands list only the folders it saw change instead of walking the repo.
 --skip leaves out runs by key (floor, no-cache, one-core, cold, warm, as-of,
-gap, gap-again, metrics, metrics-again, packet, touched, edited, rewarm, checkout): a 10k repo takes minutes per run.
+gap, gap-again, metrics, metrics-again, packet, touched, edited, edited-checkin, gap-edited, rewarm, checkout): a 10k repo
+takes minutes per run.
 """
 
 from __future__ import annotations
@@ -68,10 +70,13 @@ def runs(repo: Path, lint: bool, skip: set[str]) -> list[tuple[str, list[str], d
             os.utime(path, (now, now))
         time.sleep(2.1)
 
-    def edit() -> None:  # a comment: a new hash, the same data
-        with open(person, "a", encoding="utf-8") as handle:
+    def edit(path: Path = person) -> None:  # a comment: a new hash, the same data
+        with open(path, "a", encoding="utf-8") as handle:
             handle.write(f"# benchmark edit {time.time()}\n")
         time.sleep(2.1)
+
+    checkins = sorted((repo / "checkins").iterdir())[-1]
+    checkin = sorted(checkins.glob("*.yaml"))[len(list(checkins.glob("*.yaml"))) // 2]
 
     planned = [
         (label, args, env, before) for key, label, args, env, before in [
@@ -88,6 +93,8 @@ def runs(repo: Path, lint: bool, skip: set[str]) -> list[tuple[str, list[str], d
             ("packet", "review-packet warm", cli + ["review-packet", person.stem, *at], None, None),
             ("touched", "validate, one file touched", cli + ["validate", *at], None, touch),
             ("edited", "validate, one file edited", cli + ["validate", *at], None, edit),
+            ("edited-checkin", "validate, one check-in edited too", cli + ["validate", *at], None, lambda: edit(checkin)),
+            ("gap-edited", "gap, after those edits (makes them the base)", cli + ["gap", *at], None, None),
             ("rewarm", "validate warm again", cli + ["validate", *at], None, None),
             ("checkout", "validate, every file touched (a checkout)", cli + ["validate", *at], None, checkout),
         ] if key not in skip

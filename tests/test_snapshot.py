@@ -260,8 +260,8 @@ def test_hashing_shared_among_processes_finds_the_one_file_whose_bytes_changed(a
     settle(acme, PAST + 60)  # every mtime moved, one file's bytes changed, no size did
     found, content = stored(acme)
     assert content is None and shared == [65]  # 642 files in chunks of 10
-    base, listing = found.base(), discover(acme)
-    digests, changed = found.changes(listing, base[0], base[4])
+    base, listing = found.base_index(), discover(acme)
+    digests, changed = found.changes(listing, base[0], base[2])
     assert changed == [(person.relative_to(acme).as_posix(), "people")]
     assert len(digests) == 641
     assert "[S001] unknown key 'rolf'" in run(*args)[1]
@@ -538,11 +538,13 @@ def test_the_index_is_a_file_per_part_and_an_edit_writes_its_part_alone(acme: Pa
     args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
     assert run(*args)[0] == 0
     found, content = stored(acme)
-    _, _, _, index, records = found.base()
+    _, index, records, _ = found.base_index()
     full = validate_loaded(load(acme), date(2026, 11, 20), date(2026, 11, 20)).index
-    for name in ("defines", "refs", "managers", "goal_files", "goal_ids", "notes"):  # parts joined = one index built whole
-        pd.testing.assert_frame_equal(getattr(index, name), getattr(full, name), check_exact=True)
-    assert sorted(index.own) == sorted(full.own)
+    for part in index.parts:  # each part as the index built whole holds it
+        for name in ("defines", "refs", "managers", "goal_files", "goal_ids", "notes"):
+            pd.testing.assert_frame_equal(index.table(part, name), getattr(full.part(part), name), check_exact=True)
+        assert index.table(part, "own") == full.part(part).own
+    assert sum(len(index.table(part, "refs")) for part in index.parts) == len(full.refs) > 0
     before = index_files(acme)
     parts = sorted({name.split("-")[1] for name in before})
     assert len(before) == len(parts) * len(TABLES)  # a file per part and table
@@ -563,18 +565,24 @@ def test_the_index_is_a_file_per_part_and_an_edit_writes_its_part_alone(acme: Pa
     assert all(after[name].st_ino == before[name].st_ino for name in set(after) & set(before))  # not written again
 
 
-def test_a_damaged_index_part_makes_the_next_edit_read_every_file(acme: Path, monkeypatch) -> None:
+def test_a_damaged_index_part_sends_the_edit_that_needs_it_to_a_full_read(acme: Path, monkeypatch) -> None:
+    import skillcycle.validate
+
     args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
     assert run(*args)[0] == 0
-    part = next(iter((acme / ".skillcycle" / "cache").glob("index-goals-*.bin")))
+    part = next(iter((acme / ".skillcycle" / "cache").glob("index-goals-defines-*.bin")))
     part.write_bytes(part.read_bytes()[:-7])
-    person = acme / "people" / "analytics" / "ada.yaml"
-    person.write_text(person.read_text().replace("role:", "rolf:", 1))
+    with pytest.raises(snapshot.StaleBase):  # never half an index
+        stored(acme)[0].base_index()[1].whole("goals")
+    checkin = acme / "checkins" / "2026-11" / "ada-2026-11-20.yaml"  # its goal ids are looked up among the goals'
+    checkin.write_text(checkin.read_text().replace("goal: ada-sql-2026q4", "goal: ada-sql-2026q9"))
     settle(acme, PAST + 60)
-    assert stored(acme)[0].base() is None  # never half an index
     expected = run(*args, cache=False)
-    assert "[S001] unknown key 'rolf'" in expected[1]
-    assert run(*args) == expected
+    assert "[R004] unknown goal 'ada-sql-2026q9'" in expected[1]
+    full_reads = []
+    real = skillcycle.validate.validate_streamed
+    monkeypatch.setattr(skillcycle.validate, "validate_streamed", lambda *a, **k: full_reads.append(1) or real(*a, **k))
+    assert run(*args) == expected and full_reads == [1]
 
 
 def test_nothing_is_stored_for_content_with_a_file_that_cannot_be_read(acme: Path) -> None:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from .loader import Loaded, SourceFile
+from .loader import SourceFile
 from .problems import Problem, did_you_mean
 from .schema import SLUG
 
@@ -360,9 +360,9 @@ def foreign_notes(goal_owner: dict[str, str], notes: "pd.DataFrame", source_of: 
 Locate = Callable[[str, Path, bool], tuple[int, int]]  # (rel, path, key?) -> (line, col)
 
 
-def dated_ratings(loaded: Loaded) -> Iterator[tuple[str, int, bool, date]]:
-    """(file, index, has its own date, date) of every rating of the loaded assessments."""
-    for source in loaded.files:
+def dated_ratings(files: Iterable[SourceFile]) -> Iterator[tuple[str, int, bool, date]]:
+    """(file, index, has its own date, date) of every rating of the assessments among `files`."""
+    for source in files:
         if source.kind == "assessments" and source.model is not None:
             for i, rating in enumerate(source.model.ratings):
                 day = rating.date or source.model.date

@@ -10,8 +10,9 @@ changed. Each check below looks only there and runs the whole check's own code
 (checks.py) on those rows, so it answers what the whole check would; the tests
 compare the two on every kind of change (tests/test_incremental.py).
 
-`removed` are the files whose base rows no longer hold (changed or deleted);
-`new` is the index of the files read again (changed or added).
+`Now` is the index as it is: the base's (`BaseIndex`), without the rows of the
+files that changed or were deleted since (`removed`), with those of the files
+read again (`new`: changed or added), a part of the repo and a table at a time.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import checks, walk
-from .index import RepoIndex, part_of, splice
+from .index import TABLES, RepoIndex, part_of, splice
 from .problems import CODES, Problem, Severity
 
 # What all of this leans on. Were a check across files ever to report a warning, a valid base
@@ -60,12 +61,16 @@ class Now:
         self._new_parts: dict[str, RepoIndex] = {}
         self._tables: dict[tuple[str, str], pd.DataFrame] = {}
 
-    def new_rows(self, part: str, name: str) -> pd.DataFrame:
+    def _new_part(self, part: str) -> RepoIndex:
         if part not in self._new_parts:
             self._new_parts[part] = self.new.part(part)
-        return getattr(self._new_parts[part], name)
+        return self._new_parts[part]
+
+    def new_rows(self, part: str, name: str) -> pd.DataFrame:
+        return getattr(self._new_part(part), name)
 
     def table(self, part: str, name: str) -> pd.DataFrame:
+        """A table of one part as it is now (not "own": see `whole`)."""
         key = (part, name)
         if key not in self._tables:
             if part not in self.base.parts:  # a part the base had no file of (a new top-level file)
@@ -76,6 +81,12 @@ class Now:
                     table = splice(table, self.removed.get(part, set()), self.new_rows(part, name))
                 self._tables[key] = table
         return self._tables[key]
+
+    def whole(self, part: str) -> RepoIndex:
+        """The index of one part now: what the next base keeps of it (snapshot.save_base)."""
+        own = self.base.table(part, "own") if part in self.base.parts else []
+        own = [p for p in own if p.file not in self.removed.get(part, ())] + self._new_part(part).own
+        return RepoIndex(own, **{name: self.table(part, name) for name in TABLES if name != "own"})
 
     def gone(self, part: str, name: str) -> pd.DataFrame:
         """The base's rows of the removed files of `part`."""
@@ -126,10 +137,9 @@ class Ids:
         return iter(ordered)
 
 
-def cross_file_delta(base: BaseIndex, removed: set[str], new: RepoIndex, kinds: set[str], source_of: checks.SourceOf) -> list[Problem]:
-    """What checks.cross_file_problems answers for the index now (the base's, the removed files'
-    rows out, `new`'s in), when the base has none of its findings."""
-    now = Now(base, removed, new)
+def cross_file_delta(now: Now, kinds: set[str], source_of: checks.SourceOf) -> list[Problem]:
+    """What checks.cross_file_problems answers for the index `now`, when the base has none of
+    its findings."""
     ids = _LazyIds(now)
     problems = checks.missing_files(kinds)
     problems += _duplicates(now, source_of)

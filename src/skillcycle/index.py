@@ -2,12 +2,13 @@
 
 The cross-file checks (checks.cross_file_problems) read only this index, never
 the loaded files, so a run can build it from every file (a full load) or take
-the last valid run's index, drop the rows of the files that changed since and
-add theirs again (snapshot.py): the checks then see the same rows either way.
+the last valid run's index a part of the repo at a time, drop the rows of the
+files that changed since and add theirs again (delta.Now): the checks then see
+the same rows either way.
 
 Every table has a `file` column (repo-relative path) and holds its rows in
 SPEC §4 read order: files by path, entries in file order. That order decides
-which of two definitions of an id comes first, so `replace` keeps it.
+which of two definitions of an id comes first, so `splice` keeps it.
 """
 
 from __future__ import annotations
@@ -46,12 +47,6 @@ class RepoIndex:
     goal_ids: pd.DataFrame
     notes: pd.DataFrame
 
-    def replace(self, removed: set[str], other: "RepoIndex") -> "RepoIndex":
-        """This index without the rows of the files in `removed`, plus `other`'s rows, in read order."""
-        tables = {name: splice(getattr(self, name), removed, getattr(other, name)) for name in _COLUMNS}
-        own = [p for p in self.own if p.file not in removed] + other.own
-        return RepoIndex(own, **tables)
-
     def part(self, part: str) -> "RepoIndex":
         """The rows of the files of one part of the repo (see `part_of`)."""
         tables = {}
@@ -64,12 +59,6 @@ class RepoIndex:
             start, stop = rows_before(table["file"], np.array(bounds, dtype=object))
             tables[name] = _recoded(table.iloc[start:stop].reset_index(drop=True))
         return RepoIndex([p for p in self.own if part_of(p.file) == part], **tables)
-
-    @classmethod
-    def joined(cls, parts: list["RepoIndex"]) -> "RepoIndex":
-        """The index of the parts of a repo, given in `part_of` order (which is path order)."""
-        tables = {name: _concat([getattr(part, name) for part in parts]) for name in _COLUMNS}
-        return cls([p for part in parts for p in part.own], **tables)
 
 
 def part_of(rel: str) -> str:
@@ -161,8 +150,8 @@ def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
             categories = [table[name].cat.categories for table in tables]
             filled = [c for c in categories if len(c)]
             if all(a[-1] < b[0] for a, b in zip(filled, filled[1:])):
-                # Each part's values after the last's (file paths: the parts are in path order):
-                # the united categories are theirs one after the other, the codes shifted.
+                # Each table's values after the last's (file paths, when the rows spliced in come
+                # after every kept file's): the united categories one after the other, codes shifted.
                 united = pd.Index(np.concatenate([c.to_numpy() for c in filled]), dtype=object) if len(filled) > 1 else (filled or categories)[0]
                 starts = np.cumsum([0] + [len(c) for c in categories[:-1]])
                 codes = np.concatenate([_shifted(table[name].cat.codes.to_numpy(), start) for table, start in zip(tables, starts)])

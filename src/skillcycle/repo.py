@@ -14,7 +14,7 @@ import copy
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .schema import (
     AssessmentBatch,
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 PER_FILE = ("assessments", "goal_files", "checkins", "reviews", "completions")
 TABLES = ("ratings", "goals", "checkin_table", "review_table")
+TABLE_KINDS = {"ratings": "assessments", "goals": "goals", "checkin_table": "checkins", "review_table": "reviews"}  # where rows come from
 _BUILDERS = {"ratings": "ratings_frame", "goals": "goal_table", "checkin_table": "checkin_table", "review_table": "review_table"}
 
 
@@ -109,8 +110,13 @@ class Repo:
         time; those come back from disk when first used (see `__getattr__`)."""
         for table in TABLES:
             getattr(self, table)
+        return self.without(*PER_FILE, "stored_tables", "precedence")  # precedence: made again from the tables
+
+    def without(self, *names: str) -> "Repo":
+        """A shallow copy with these attributes dropped: tables and per-file lists come back when
+        first used, from `stored_tables` or the files."""
         light = copy.copy(self)
-        for name in (*PER_FILE, "stored_tables", "precedence"):  # precedence: made again from the tables
+        for name in names:
             light.__dict__.pop(name, None)
         return light
 
@@ -237,22 +243,31 @@ def streamed_repo(loaded: "Loaded", rows: "TableRows", ratings: "pd.DataFrame", 
 WHOLE_KINDS = frozenset({"skillcycle", "competencies", "learning", "roles"})
 
 
-def patch_repo(base: Repo, removed: set[str], added: "list[SourceFile]", file_count: int) -> Repo:
+def patch_repo(
+    base: Repo, removed: set[str], added: "list[SourceFile]", file_count: int, base_table: "Callable[[str], pd.DataFrame]",
+) -> Repo:
     """What build_repo would give once the files in `removed` are gone and the valid files
-    `added` (none of WHOLE_KINDS) are in: `base`'s tables with those files' rows spliced in
-    or out, its people and openings likewise. The per-file lists are read again on first use."""
+    `added` (none of WHOLE_KINDS) are in: the tables their kinds feed are `base_table(name)`
+    (the base's own: never built from the files, which are no longer the base's) with those
+    files' rows spliced in or out; the others are the base's, read when first used (from its
+    `stored_tables`); its people and openings likewise. The per-file lists are read again on
+    first use."""
     import numpy as np
 
     from .index import splice
+    from .walk import kind_of
 
     by_kind = _by_kind(added)
     part = Repo(base.root, base.settings, base.skills, **{
         name: [(f.rel, f.model) for f in by_kind.get(kind, [])] for name, kind in _LISTS.items()
     })
-    patched = base.tables_only()
+    touched = {kind_of(rel) for rel in removed} | set(by_kind)
+    patched = base.without(*PER_FILE, *TABLES, "precedence")
     for table in TABLES:
-        patched.__dict__[table] = splice(getattr(base, table), removed, getattr(part, table))
-    patched.ratings["seq"] = np.arange(len(patched.ratings), dtype=np.int32)
+        if TABLE_KINDS[table] in touched:
+            patched.__dict__[table] = splice(base_table(table), removed, getattr(part, table))
+    if "ratings" in patched.__dict__:
+        patched.ratings["seq"] = np.arange(len(patched.ratings), dtype=np.int32)
     gone = {pid for pid, rel in base.person_files.items() if rel in removed}
     people = {pid: p for pid, p in base.people.items() if pid not in gone} | _named(by_kind.get("people", []))
     patched.people = dict(sorted(people.items()))

@@ -60,6 +60,7 @@ import pickle
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -71,13 +72,12 @@ from .validate import Validation, disk_locator, revalidate
 # The models, the loader and the checks are imported where a run needs them: a warm run
 # that only reads the snapshot spends less than importing them would cost.
 if TYPE_CHECKING:
-    from . import checks, loader
+    from . import checks, delta, loader
     from .index import RepoIndex
 
 _MAGIC = b"skillcycle snapshot\n"
 KEEP_RESULTS = 8  # (as-of, today) pairs remembered per listing
 KEEP_REPORTS = 16  # reports remembered (report-*.bin), the newest
-DELTA_FILES = 256  # files changed since the base that `validate` checks through delta.py; more: _from_base
 DATED_CODES = frozenset({"C006", "C007", "C009"})  # the findings that depend on as-of or today
 # Where each dated finding that can sit in a file delta.py reads again points, to find it there
 # again (C007 points at the person's role; C006 and C009 sit in goal and assessment files).
@@ -327,18 +327,17 @@ class Snapshot:
 
     def save_repo(self, content: bytes, validation: Validation, records: list[tuple]) -> None:
         """Write the repo of `content` (valid): repo.bin, and each table in a file of its own named
-        by the files its rows come from, so that a table no change touched is not written again
-        (the ratings are 80% of the bytes at 10k people; an edited check-in leaves them as they are)."""
-        from .repo import TABLES
+        by the files its rows come from, so that a table no change touched is not written again,
+        nor read to be (the ratings are 80% of the bytes at 10k people; an edited check-in leaves
+        them as they are)."""
+        from .repo import PER_FILE, TABLES
 
-        light = validation.repo.tables_only()
-        keys = table_keys(records, self.version)
+        repo, keys = validation.repo, table_keys(records, self.version)
         stored = StoredTables(self, keys)
         for name in keys:
             if not (self.folder / stored.file(name)).exists():
-                stored.write(name, light.__dict__[name])
-        for name in TABLES:
-            light.__dict__.pop(name)
+                stored.write(name, getattr(repo, name))
+        light = repo.without(*PER_FILE, *TABLES, "stored_tables", "precedence")
         self._dump("repo.bin", content, (light, validation.static, keys))
         self._drop_others("table-*.bin", {stored.file(name) for name in keys})
 
@@ -364,23 +363,30 @@ class Snapshot:
 
     # -- the last valid content: what a run after a few changes starts from ---------------
 
-    def save_base(self, content: bytes, validation: Validation, records: list[tuple], as_of: date, today: date) -> None:
+    def save_base(
+        self, content: bytes, validation: Validation, index_part: "Callable[[str], RepoIndex]", records: list[tuple],
+        as_of: date, today: date,
+    ) -> None:
         """Make `content` (valid; its repo.bin written) the base: its index and listing, kept
         until the next valid content, however many invalid states come between. The index is a
         file per part of the repo and table (`index-<part>-<table>-<key>.bin`, the key a digest
-        of that part's files): an edit writes its own part again, not all 53 MB of it (10k
-        people), and delta.py reads only the tables an edit can meet. `dated.bin` keeps the
-        run's dated findings (C006, C007, C009) for its as-of and day, and what of each person
-        they depend on, for delta.py's runs."""
+        of that part's files; `index_part(part)` its rows): an edit writes its own part again,
+        not all 53 MB of it (10k people), and delta.py reads only the tables an edit can meet.
+        `dated.bin` keeps the run's dated findings (C006, C007, C009) for its as-of and day, and
+        what of each person they depend on, for delta.py's runs."""
         from .index import TABLES
 
         keys = index_keys(records, self.version)
         stored = StoredIndex(self, keys)
-        for part, key in keys.items():
-            if not all((self.folder / stored.file(part, name)).exists() for name in TABLES):
-                whole = validation.index.part(part)
-                for name in TABLES:
-                    self._dump(stored.file(part, name), key, getattr(whole, name))
+        try:
+            for part, key in keys.items():
+                if not all((self.folder / stored.file(part, name)).exists() for name in TABLES):
+                    whole = index_part(part)
+                    for name in TABLES:
+                        self._dump(stored.file(part, name), key, getattr(whole, name))
+        except StaleBase:  # a part of the last base to keep is damaged: no base until a full read
+            (self.folder / "base.bin").unlink(missing_ok=True)
+            return
         self._write("index.bin", content, marshal.dumps((keys, records)))
         self._drop_others("index-*.bin", {stored.file(part, name) for part in keys for name in TABLES})
         people = validation.repo.people
@@ -401,31 +407,6 @@ class Snapshot:
         dated = self._read("dated.bin", content)
         keys, records = indexed
         return content, StoredIndex(self, keys), records, dated if isinstance(dated, dict) else {}
-
-    def base(self) -> tuple | None:
-        """(content id, repo, static problems, index, listing) of the last valid content, or None."""
-        from .index import RepoIndex
-
-        found = self.base_index()
-        stored = self.repo(found[0]) if found is not None else None
-        if stored is None:
-            return None
-        content, index, records, _ = found
-        try:
-            parts = [index.whole(part) for part in index.parts]
-        except StaleBase:
-            return None
-        repo = stored[0]
-        tables = repo.__dict__.pop("stored_tables")
-        for name in tables.keys:
-            # Read now, all of them (the patch needs them): a table missing here must not be
-            # built from the files, which are no longer the base's.
-            table = tables.read(name)
-            if table is None:
-                return None
-            repo.__dict__[name] = table
-        return (content, *stored, RepoIndex.joined(parts), records)
-
 
 class StaleBase(Exception):
     """A file of the base's index is gone or damaged: the base cannot be used."""
@@ -457,11 +438,6 @@ class StoredIndex:
         return RepoIndex(**{name: self.table(part, name) for name in TABLES})
 
 
-# The files each table's rows come from; every table also depends on the files that shape the
-# whole repo (settings decide the fiscal year a goal's cycle starts in).
-_TABLE_SOURCES = {"ratings": "assessments", "goals": "goals", "checkin_table": "checkins", "review_table": "reviews"}
-
-
 class StoredTables:
     """The table files a repo.bin names (Repo reads them through `stored_tables`): each read
     when first used; one damaged or gone is built from the files by the repo and written
@@ -486,11 +462,13 @@ class StoredTables:
 def table_keys(records: list[tuple], version: bytes) -> dict[str, bytes]:
     """Per table, a digest of the code version and of the paths and bytes of the files it is
     built from (a table file of another version must not pass for this one's)."""
-    from .repo import WHOLE_KINDS
+    from .repo import TABLE_KINDS, WHOLE_KINDS
 
     parts = _by_part(records)
+    # Every table also depends on the files that shape the whole repo (settings decide the
+    # fiscal year a goal's cycle starts in).
     shaping = [files for part, files in sorted(parts.items()) if (walk.kind_of(part) or part) in WHOLE_KINDS]
-    return {name: _digest(version, name, shaping, parts.get(kind, [])) for name, kind in _TABLE_SOURCES.items()}
+    return {name: _digest(version, name, shaping, parts.get(kind, [])) for name, kind in TABLE_KINDS.items()}
 
 
 def index_keys(records: list[tuple], version: bytes) -> dict[str, bytes]:
@@ -630,80 +608,107 @@ def _read_changes(
     progress: Callable[[int, int], None] | None, need_repo: bool = True,
 ) -> Validation:
     """A miss: validate from the base and the files changed since (without a repo, through
-    delta.py's checks when they can tell), or from every file; then record the new content,
-    its repo (when valid) and its answer."""
+    its dated findings when they still hold: `_delta`), or from every file; then record the
+    new content, its repo and base (when valid) and its answer."""
     from .loader import DirectorySource
     from .validate import validate_streamed
 
     source = DirectorySource(root, stats=listing.stats)
-    listed = listing.problems
-    found = None if need_repo else _delta(snapshot, source, listing, as_of, today)
-    if found is None:
-        found = _from_base(snapshot, source, listing, as_of, today, progress)
+    since = _since_base(snapshot, source, listing, progress)
+    found = _delta(since, listing, as_of, today) if since is not None and not need_repo else None
+    if found is None and since is not None:
+        found = _from_base(snapshot, since, listing, as_of, today)
     if found is None:
         digests: Mapping[str, bytes] = {}
         # Positions the dated checks point at, kept for later runs (a new as-of, an edit)
         # that do not parse these files: at 10k people, 456 batches to parse again.
         locate = Positions(snapshot, digests.get, disk_locator(root))
-        validation = validate_streamed(source, as_of, today, progress, (listing.entries, listed), True, digests, locate)
+        validation = validate_streamed(source, as_of, today, progress, (listing.entries, listing.problems), True, digests, locate)
         locate.save(digests.values())
+        index_part = validation.index.part
     else:
-        validation, digests = found
+        validation, digests, index_part = found
     records = _records(listing, digests)
     if records is not None and not listing.others:  # every file stat-ed and read: the listing can be recorded
-        content = content_id(records, listed)
+        content = content_id(records, listing.problems)
         snapshot.remember(listing, content, records)
         if validation.repo is not None:
             snapshot.save_repo(content, validation, records)
-            snapshot.save_base(content, validation, records, as_of, today)
+            snapshot.save_base(content, validation, index_part, records, as_of, today)
         snapshot.save_result(content, {}, as_of, today, validation)
         validation.content = content
     return validation
 
 
-def _delta(
-    snapshot: Snapshot, source: "loader.DirectorySource", listing: walk.Listing, as_of: date, today: date,
-) -> tuple[Validation, walk.ByFolder] | None:
-    """The validation of the files as they are, without a repo, and every file's hash: from the
-    base, reading only the files changed since and the base's index rows they can meet
-    (delta.py), with the base's dated findings. None when that cannot tell: no base, or none
-    found for this as-of and day; too many changes, or one to a file that shapes the repo;
-    or, with no errors (the checks of development then run), a change to what they read:
-    ratings, goals, who is in the repo, a person's role or dates."""
-    from . import checks, delta, loader
+@dataclass
+class _SinceBase:
+    """The files changed since the base, read, and what they make of the checks that depend on
+    the files alone."""
+
+    content: bytes  # the base's
+    dated: dict  # the base's dated findings by (as-of, today): see Snapshot.save_base
+    removed: set[str]  # the files whose base rows no longer hold: changed or deleted
+    files: dict[str, "loader.SourceFile"]  # the files read: changed or new
+    find: "checks.SourceOf"  # those, and any other read when a finding points into it
+    now: "delta.Now"  # the index as it is
+    static: list[Problem]  # the findings that depend on the files alone
+    digests: walk.ByFolder  # every file's hash
+
+
+def _since_base(
+    snapshot: Snapshot, source: "loader.DirectorySource", listing: walk.Listing, progress: Callable[[int, int], None] | None,
+) -> _SinceBase | None:
+    """The files changed since the base read, their rows put in place of theirs in its index,
+    and the checks across files run over what they can meet (delta.py). None (read
+    everything) when there is no base, when a file that shapes the whole repo changed
+    (repo.WHOLE_KINDS), or when most files did."""
+    from . import delta, loader
     from .index import build_index
-    from .problems import has_errors, sort_problems
     from .repo import WHOLE_KINDS
     from .validate import source_of
 
     base = snapshot.base_index() if delta.APPLIES else None
-    known = base[3].get((as_of, today)) if base is not None else None
-    if known is None:
+    if base is None:
         return None
-    content, stored, records, _ = base
-    late, counts, signature = known
+    content, stored, records, dated = base
     unchanged, changed = snapshot.changes(listing, content, records)
     removed = {rel for rel, _ in changed} | _gone(records, listing)
-    kinds = {loader.kind_of(rel) for rel in removed}
-    if len(removed) > DELTA_FILES or kinds & WHOLE_KINDS:
+    if len(removed) > listing.count() // 2 or any(loader.kind_of(rel) in WHOLE_KINDS for rel in removed):
         return None
     read: dict[str, bytes] = {}
-    part = load(source, None, digests=read, only=[rel for rel, _ in changed])
+    part = load(source, progress, digests=read, only=[rel for rel, _ in changed])
     files = {file.rel: file for file in part.files}
     find = source_of(source, dict(files))
-    new = build_index(part.files)
+    now = delta.Now(stored, removed, build_index(part.files))
     try:
         own = [p for name in stored.parts for p in stored.table(name, "own") if p.file not in removed]
-        cross = delta.cross_file_delta(stored, removed, new, listing.kinds(), find)
+        static = listing.problems + own + now.new.own + delta.cross_file_delta(now, listing.kinds(), find)
     except StaleBase:
         return None
-    static = listing.problems + own + new.own + cross
+    digests = walk.ByFolder(unchanged.whole, {**unchanged.loose, **read})
+    return _SinceBase(content, dated, removed, files, find, now, static, digests)
+
+
+def _delta(since: _SinceBase, listing: walk.Listing, as_of: date, today: date) -> tuple[Validation, walk.ByFolder, None] | None:
+    """The validation without a repo: the base's dated findings for this as-of and day, and
+    those of the files read. None when they cannot tell: none found for this as-of and day,
+    or, with no errors (the checks of development then run), a change to what those read:
+    ratings, goals, who is in the repo, a person's role or dates."""
+    from . import checks, loader
+    from .problems import has_errors, sort_problems
+
+    known = since.dated.get((as_of, today))
+    if known is None:
+        return None
+    late, counts, signature = known
+    removed, files, static = since.removed, since.files, since.static
     if has_errors(static):  # no checks of development (they run on a valid repo): C009 alone, per batch
         located = {rel: file.doc for rel, file in files.items()}
-        future = checks.check_future_ratings(checks.dated_ratings(part), today, lambda rel, path, key: located[rel].at(path, key=key))
+        future = checks.check_future_ratings(checks.dated_ratings(files.values()), today, lambda rel, path, key: located[rel].at(path, key=key))
         dated = [p for p in late if p.code == "C009" and p.file not in removed] + future
         counts = {"files": listing.count()}
     else:
+        kinds = {loader.kind_of(rel) for rel in removed}
         if kinds & {"assessments", "goals"} or any(p.file in removed and p.code not in _DATED_AT for p in late):
             return None
         for rel in removed:
@@ -712,46 +717,45 @@ def _delta(
                 continue
             if loader.kind_of(rel) == "people":  # someone gone or new, or with another role or dates
                 return None
-        dated = [Problem(p.file, *find(p.file).doc.at(_DATED_AT[p.code]), p.code, p.message) if p.file in removed else p for p in late]
+        dated = [Problem(p.file, *since.find(p.file).doc.at(_DATED_AT[p.code]), p.code, p.message) if p.file in removed else p for p in late]
         counts = {**counts, "files": listing.count()}
-    digests = walk.ByFolder(unchanged.whole, {**unchanged.loose, **read})
-    return Validation(counts, sort_problems(static + dated), None, static), digests
+    return Validation(counts, sort_problems(static + dated), None, static), since.digests, None
 
 
 def _from_base(
-    snapshot: Snapshot, source: "loader.DirectorySource", listing: walk.Listing,
-    as_of: date, today: date, progress: Callable[[int, int], None] | None,
-) -> tuple[Validation, walk.ByFolder] | None:
-    """The validation of the files as they are, from the last valid content, and every file's
-    hash: only the files changed since are read; their rows replace theirs in its index and
-    tables, and every check runs again on those. None (read everything) when there is no
-    base, when a file that shapes the whole repo changed (repo.WHOLE_KINDS), or when most
-    files did."""
-    from . import loader
-    from .index import build_index
-    from .repo import WHOLE_KINDS, patch_repo
-    from .validate import source_of, static_problems
+    snapshot: Snapshot, since: _SinceBase, listing: walk.Listing, as_of: date, today: date,
+) -> tuple[Validation, walk.ByFolder, Callable[[str], "RepoIndex"]] | None:
+    """The validation with its repo: the base's tables with the changed files' rows spliced in
+    (the others read when first used), the dated checks run again; and the index's parts as
+    they are now, for the next base. None (read everything) when the base's repo or a table
+    of it to splice is gone or damaged."""
+    from .repo import patch_repo
 
-    base = snapshot.base()
-    if base is None:
+    stored = snapshot.repo(since.content)
+    if stored is None:
         return None
-    content, repo, _, index, records = base
-    files, listed = listing.count(), listing.problems
-    unchanged, changed = snapshot.changes(listing, content, records)
-    removed = {rel for rel, _ in changed} | _gone(records, listing)
-    if len(removed) > files // 2 or any(loader.kind_of(rel) in WHOLE_KINDS for rel in removed):
+    repo = stored[0]
+    tables = repo.stored_tables
+
+    def base_table(name: str):
+        table = tables.read(name)
+        if table is None:  # never built from the files, which are no longer the base's
+            raise StaleBase(tables.file(name))
+        return table
+
+    now, find = since.now, since.find
+    try:
+        repo = patch_repo(repo, since.removed, [file for file in since.files.values() if file.model is not None], listing.count(), base_table)
+        # C009 reads the ratings even when the files are invalid, and an invalid repo cannot
+        # build a table: the base's, or a full read. The other tables come when first used.
+        repo.__dict__.setdefault("ratings", base_table("ratings"))
+        parts = {part: now.whole(part) for part in now.changed}  # now, while a damaged base part can still send the run to a full read
+    except StaleBase:
         return None
-    read: dict[str, bytes] = {}
-    part = load(source, progress, digests=read, only=[rel for rel, _ in changed])
-    digests = walk.ByFolder(unchanged.whole, {**unchanged.loose, **read})
-    find = source_of(source, {file.rel: file for file in part.files})
-    index = index.replace(removed, build_index(part.files))
-    static = static_problems(index, listing.kinds(), listed, find)
-    repo = patch_repo(repo, removed, [file for file in part.files if file.model is not None], files)
-    locate = Positions(snapshot, digests.get, lambda rel, path, key: find(rel).doc.at(path, key=key))
-    validation = revalidate(repo, static, as_of, today, locate, index)
-    locate.save(digests.values())
-    return validation, digests
+    locate = Positions(snapshot, since.digests.get, lambda rel, path, key: find(rel).doc.at(path, key=key))
+    validation = revalidate(repo, since.static, as_of, today, locate)
+    locate.save(since.digests.values())
+    return validation, since.digests, lambda part: parts[part] if part in parts else now.whole(part)
 
 
 def _gone(records: list[tuple], listing: walk.Listing) -> set[str]:

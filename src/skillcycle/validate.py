@@ -65,7 +65,7 @@ def validate_loaded(loaded: Loaded, as_of: date, today: date, locate: checks.Loc
     index = build_index(loaded.files)
     static = static_problems(index, {source.kind for source in loaded.files}, loaded.listed, files.__getitem__)
     locate = locate or doc_locator(loaded.files)
-    problems = static + checks.check_future_ratings(checks.dated_ratings(loaded), today, locate)
+    problems = static + checks.check_future_ratings(checks.dated_ratings(loaded.files), today, locate)
     repo = None
     if not has_errors(problems):
         repo = build_repo(loaded)
