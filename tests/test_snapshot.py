@@ -623,3 +623,35 @@ def test_a_listing_counts_its_files_and_kinds_without_its_entries(acme: Path) ->
     assert listing.kinds() == {kind for _, kind in listing.entries} == {
         "skillcycle", "competencies", "learning", "roles", "people", "assessments", "goals", "checkins", "reviews", "completions",
     }
+
+
+def test_after_an_edit_the_listing_is_stored_as_the_folders_that_differ_from_the_base(acme: Path, monkeypatch) -> None:
+    args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
+    assert run(*args)[0] == 0
+    cache = acme / ".skillcycle" / "cache"
+    whole = (cache / "index.bin").stat().st_size  # the base's listing, whole
+    person = acme / "people" / "analytics" / "ada.yaml"
+    person.write_text(person.read_text() + "# edited\n")
+    os.utime(person, (PAST + 60, PAST + 60))  # the one file's stat moved, as an editor leaves it
+    assert run(*args)[0] == 0  # validate alone: the base stays, the listing is told against it
+    assert (cache / "listing.bin").stat().st_size < whole // 5  # one folder's record
+    found, content = stored(acme)
+    assert content is not None and found.digests(content)["people/analytics/ada.yaml"] == snapshot.cachefiles.hash_files(acme, ["people/analytics/ada.yaml"])[0]
+    walked = []
+    monkeypatch.setattr(snapshot.walk, "discover", lambda root, expected=0: walked.append(1) or discover(root, expected))
+    hashed = []
+    real_hash = snapshot.cachefiles.hash_files
+    monkeypatch.setattr(snapshot.cachefiles, "hash_files", lambda root, rels: hashed.append(list(rels)) or real_hash(root, rels))
+    settle(acme, PAST + 120)  # a checkout: every stat moved, no byte
+    expected = run(*args, cache=False)
+    loads = []
+    real_load = snapshot.load
+    monkeypatch.setattr(snapshot, "load", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    assert run(*args) == expected and walked == [1] and loads == []  # the listing told against the base: no file read ...
+    assert len(hashed) == 1 and sorted(hashed[0]) == sorted(str(p.relative_to(acme)) for p in acme.rglob("*.yaml"))  # ... only hashed
+    (cache / "index.bin").write_bytes(b"damaged")  # the listing can no longer be told, nor the base read: every file is read
+    person.write_text(person.read_text() + "# again\n")
+    settle(acme, PAST + 180)
+    assert stored(acme)[1] is None
+    assert run(*args) == expected and loads == []  # not from a base: a full read
+    assert stored(acme)[1] is not None and stored(acme)[0].base_index() is not None  # a new base

@@ -122,6 +122,7 @@ class Snapshot:
         self.key: bytes | None = None  # this run's listing key, once identify() computed it
         self.mark: tuple | None = None  # the watcher's mark taken before this run's listing (watch.Mark)
         self._listings: dict[bytes, tuple | None] = {}  # content id -> listing.bin's (records, findings)
+        self._index_bins: dict[bytes, tuple | None] = {}  # content id -> index.bin's (keys, records)
         self._compared: dict[bytes, tuple] = {}  # content id -> changes() against its listing
 
     def _read(self, name: str, stamp: bytes, loads: Callable[[bytes], object] = pickle.loads) -> object | None:
@@ -204,11 +205,27 @@ class Snapshot:
         return walk.discover(self.root, expected=head[2] if head else 0)
 
     def _recorded(self, content: bytes) -> tuple | None:
-        """(records, walk findings) of listing.bin when it is `content`'s (read once a run: 188 MB at 100k people)."""
+        """(records, walk findings) of listing.bin when it is `content`'s (read once a run: 188 MB at
+        100k people). listing.bin holds them whole, or as the folders whose record differs from
+        the base's listing (index.bin), when written by a run that had that at hand: an edit
+        then writes one folder's record, not 3M files'."""
         if content not in self._listings:
             known = self._read("listing.bin", content, marshal.loads)
+            if isinstance(known, tuple) and len(known) == 4:  # (base content, prefixes, differing records, findings)
+                base, prefixes, differing, findings = known
+                indexed = self._indexed(base)
+                by_prefix = {record[0]: record for record in indexed[1]} if indexed else {}
+                records = [differing.get(prefix) or by_prefix.get(prefix) for prefix in prefixes]
+                known = (records, findings) if indexed and None not in records else None
             self._listings[content] = known if isinstance(known, tuple) and len(known) == 2 else None
         return self._listings[content]
+
+    def _indexed(self, content: bytes) -> tuple | None:
+        """index.bin's (index keys, listing) when it is `content`'s: the base's."""
+        if content not in self._index_bins:
+            found = self._read("index.bin", content, marshal.loads)
+            self._index_bins[content] = found if isinstance(found, tuple) and len(found) == 2 else None
+        return self._index_bins[content]
 
     def _recorded_folders(self, content: bytes) -> list[walk.Folder] | None:
         """The folders as listing.bin recorded them for `content`; None when it is unreadable or
@@ -293,7 +310,15 @@ class Snapshot:
     def remember(self, listing: walk.Listing, content: bytes, records: list[tuple]) -> None:
         """Record that the files as listed (identify() saw them: `self.key`), whose `_records`
         are `records`, hold `content`."""
-        self._write("listing.bin", content, marshal.dumps((records, _plain(listing.problems))))
+        findings = _plain(listing.problems)
+        base = self._read("base.bin", b"", marshal.loads)
+        indexed = self._index_bins.get(base) if isinstance(base, bytes) else None  # only if this run read it
+        if indexed is not None:
+            by_prefix = {record[0]: record for record in indexed[1]}
+            differing = {record[0]: record for record in records if by_prefix.get(record[0]) != record}
+            self._write("listing.bin", content, marshal.dumps((base, [record[0] for record in records], differing, findings)))
+        else:
+            self._write("listing.bin", content, marshal.dumps((records, findings)))
         settled = all(min(record[3], default=0) >= 0 for record in records)
         files = len(listing.others) + sum(len(record[1]) for record in records)
         self._write_head(self.key if settled and self.key else b"", content, files)
@@ -388,6 +413,7 @@ class Snapshot:
             (self.folder / "base.bin").unlink(missing_ok=True)
             return
         self._write("index.bin", content, marshal.dumps((keys, records)))
+        self._index_bins[content] = (keys, records)  # the listing written next is told as this one's
         self._drop_others("index-*.bin", {stored.file(part, name) for part in keys for name in TABLES})
         people = validation.repo.people
         dated = [p for p in validation.problems if p.code in DATED_CODES]
@@ -399,10 +425,8 @@ class Snapshot:
         """(content id, index, listing, dated findings by (as-of, today)) of the last valid
         content, or None; the index's files read when asked for."""
         content = self._read("base.bin", b"", marshal.loads)
-        if not isinstance(content, bytes):
-            return None
-        indexed = self._read("index.bin", content, marshal.loads)
-        if not (isinstance(indexed, tuple) and len(indexed) == 2):
+        indexed = self._indexed(content) if isinstance(content, bytes) else None
+        if indexed is None:
             return None
         dated = self._read("dated.bin", content)
         keys, records = indexed
@@ -631,10 +655,10 @@ def _read_changes(
     records = _records(listing, digests)
     if records is not None and not listing.others:  # every file stat-ed and read: the listing can be recorded
         content = content_id(records, listing.problems)
-        snapshot.remember(listing, content, records)
         if validation.repo is not None:
             snapshot.save_repo(content, validation, records)
             snapshot.save_base(content, validation, index_part, records, as_of, today)
+        snapshot.remember(listing, content, records)  # after the base: the listing may be told as the base's and the folders that differ
         snapshot.save_result(content, {}, as_of, today, validation)
         validation.content = content
     return validation
