@@ -20,8 +20,9 @@ code version. Hashing 300k files on every run would cost seconds, so
 `head.bin` holds the listing key (paths, sizes, mtimes) the content was last
 seen with (and how many files it had: a big repo is walked on every core from
 the start), and `listing.bin` a record per folder of its files' names, sizes,
-mtimes and hashes: an unchanged listing is the same content without reading a
-file, a folder whose record matches is taken whole, and when only mtimes moved
+mtimes and hashes (or, written by a run that read the base's, only the records
+that differ from it): an unchanged listing is the same content without reading
+a file, a folder whose record matches is taken whole, and when only mtimes moved
 (a `touch`, a checkout, a cache restored in CI) only those files are hashed.
 A file modified in the last two seconds is always hashed (cachefiles.RACY_NS).
 
@@ -30,12 +31,14 @@ Anything new, deleted or different is a miss. The run then starts from the
 its listing and names the files of its index of what each file defines and
 points at, one per kind's folder or top-level file and table,
 `index-<part>-<table>-<key>.bin`; `dated.bin` its dated findings): only the
-files that differ from it are read. `validate`, which needs no repo, then runs
-the checks across files over only the base's rows those files can meet
-(delta.py) and keeps the base's dated findings, when nothing they read changed
-(`_delta`); the base stays as it is. Otherwise their rows replace theirs in the
-index and the tables, every check runs again, and the result becomes the base
-when valid (`_from_base`). A change to a file that shapes the whole repo
+files that differ from it are read, and the checks across files run over only
+the base's index rows those files can meet (delta.py, `_since_base`).
+`validate`, which needs no repo, then keeps the base's dated findings when
+nothing they read changed (`_delta`); the base stays as it is. Otherwise (a
+command that needs the repo, or a change to what the dated checks read) their
+rows are spliced into the tables they feed, the other tables stay the base's
+files, the dated checks run again, and the result becomes the base when valid
+(`_from_base`). A change to a file that shapes the whole repo
 (repo.WHOLE_KINDS), or to most files, reads every file through the parse cache
 instead. Either way the new listing and answer are written.
 
