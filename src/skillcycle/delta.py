@@ -17,14 +17,13 @@ read again (`new`: changed or added), a part of the repo and a table at a time.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from . import checks, walk
-from .index import TABLES, RepoIndex, part_of, splice
+from .index import FRAMES, RepoIndex, part_of, splice
 from .problems import CODES, Problem, Severity
 
 # What all of this leans on. Were a check across files ever to report a warning, a valid base
@@ -40,8 +39,8 @@ class BaseIndex(Protocol):
     def table(self, part: str, name: str) -> pd.DataFrame | list[Problem]: ...
 
 
-def kind_of_part(part: str) -> str | None:
-    return walk.kind_of(part) if "." in part else part
+def _kind_of_part(part: str) -> str | None:
+    return walk.kind_of(part) if "." in part else part  # a top-level file, or a kind's folder
 
 
 class Now:
@@ -50,11 +49,11 @@ class Now:
 
     def __init__(self, base: BaseIndex, removed: set[str], new: RepoIndex) -> None:
         self.base, self.new = base, new
-        self.removed: dict[str, set[str]] = defaultdict(set)
+        self.removed: dict[str, set[str]] = {}  # per part
         for rel in removed:
-            self.removed[part_of(rel)].add(rel)
+            self.removed.setdefault(part_of(rel), set()).add(rel)
         read = {p.file for p in new.own}
-        for name in ("defines", "refs", "managers", "goal_files", "goal_ids", "notes"):
+        for name in FRAMES:
             read.update(getattr(new, name)["file"].unique())
         self.changed = set(self.removed) | {part_of(rel) for rel in read}
         self.parts = sorted(set(base.parts) | self.changed)
@@ -78,29 +77,39 @@ class Now:
             else:
                 table = self.base.table(part, name)
                 if part in self.changed:
-                    table = splice(table, self.removed.get(part, set()), self.new_rows(part, name))
+                    table = splice(table, self.removed_in(part), self.new_rows(part, name))
                 self._tables[key] = table
         return self._tables[key]
 
     def whole(self, part: str) -> RepoIndex:
         """The index of one part now: what the next base keeps of it (snapshot.save_base)."""
         own = self.base.table(part, "own") if part in self.base.parts else []
-        own = [p for p in own if p.file not in self.removed.get(part, ())] + self._new_part(part).own
-        return RepoIndex(own, **{name: self.table(part, name) for name in TABLES if name != "own"})
+        own = [p for p in own if p.file not in self.removed_in(part)] + self._new_part(part).own
+        return RepoIndex(own, **{name: self.table(part, name) for name in FRAMES})
+
+    def removed_in(self, part: str) -> set[str]:
+        return self.removed.get(part, set())
 
     def gone(self, part: str, name: str) -> pd.DataFrame:
         """The base's rows of the removed files of `part`."""
-        table = self.base.table(part, name) if part in self.base.parts else self.new_rows(part, name).iloc[:0]
-        return table[table["file"].isin(self.removed[part])] if part in self.removed else table.iloc[:0]
+        if part not in self.removed or part not in self.base.parts:
+            return self.new_rows(part, name).iloc[:0]
+        table = self.base.table(part, name)
+        return table[table["file"].isin(self.removed[part])]
 
-    def rows(self, name: str, column: str, values: set, tables: str = "now") -> pd.DataFrame:
-        """Every part's rows of table `name` (as they are now, or as they were: `tables="base"`)
+    def kept(self, part: str, name: str) -> pd.DataFrame:
+        """The base's rows of `part` that still hold (of the files not removed)."""
+        table = self.base.table(part, name)
+        return table[~table["file"].isin(self.removed_in(part)).to_numpy()] if part in self.removed else table
+
+    def rows(self, name: str, column: str, values: set, *, before: bool = False) -> pd.DataFrame:
+        """Every part's rows of table `name` (as they are now; `before`: as the base had them)
         whose `column` is among `values`, in read order."""
-        parts, table_of = (self.parts, self.table) if tables == "now" else (self.base.parts, self.base.table)
+        parts, table_of = (self.base.parts, self.base.table) if before else (self.parts, self.table)
         return _concat([table[table[column].isin(values).to_numpy()] for table in (table_of(part, name) for part in parts)])
 
     def defining(self, target: str) -> list[str]:
-        return [part for part in self.parts if kind_of_part(part) == checks.DEFINED_BY[target]]
+        return [part for part in self.parts if _kind_of_part(part) == checks.DEFINED_BY[target]]
 
 
 def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
@@ -187,8 +196,8 @@ def _references(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Pro
         lost = {ident for table in gone for ident, kind in zip(table["id"], table["target"]) if kind == target and ident not in ids[target]}
         if lost:  # rare (a person's file deleted): every part's references are looked through
             for part in now.base.parts:
-                table = now.base.table(part, "refs")
-                hit = (table["target"] == target).to_numpy() & table["id"].isin(lost).to_numpy() & ~table["file"].isin(now.removed[part]).to_numpy()
+                table = now.kept(part, "refs")
+                hit = (table["target"] == target).to_numpy() & table["id"].isin(lost).to_numpy()
                 files.update(table["file"][hit].unique())
     return checks.unknown_references(sorted(files), ids, source_of)
 
@@ -217,13 +226,14 @@ def _goals(now: Now, source_of: checks.SourceOf) -> list[Problem]:
     if not candidates | noted:
         return problems
     owner_now = _owners(now.rows("goal_ids", "goal", candidates | noted))
-    owner_was = _owners(now.rows("goal_ids", "goal", candidates, tables="base")) if candidates else {}
+    owner_was = _owners(now.rows("goal_ids", "goal", candidates, before=True)) if candidates else {}
+    # A goal no longer defined has no owner to differ from (its notes are R004, above).
     moved = {goal for goal, owner in owner_was.items() if owner_now.get(goal, owner) != owner}
     notes = [now.new.notes]
     if moved:  # rare (a goal given to someone else): every check-in noting it
         for part in now.base.parts:
-            table = now.base.table(part, "notes")
-            notes.append(table[table["goal"].isin(moved).to_numpy() & ~table["file"].isin(now.removed[part]).to_numpy()])
+            table = now.kept(part, "notes")
+            notes.append(table[table["goal"].isin(moved).to_numpy()])
     problems += checks.foreign_notes(owner_now, _concat(notes), source_of)
     return problems
 

@@ -34,7 +34,8 @@ _COLUMNS = {
     "notes": {"file": "text", "item": "int32", "goal": "text", "person": "text"},  # goal notes of valid check-ins
 }
 
-TABLES = ("own", *_COLUMNS)  # what a RepoIndex holds: each file's own findings, and the tables
+FRAMES = tuple(_COLUMNS)  # the tables of a RepoIndex
+TABLES = ("own", *FRAMES)  # what a RepoIndex holds: each file's own findings, and the tables
 
 
 @dataclass
