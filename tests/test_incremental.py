@@ -234,6 +234,9 @@ def test_a_base_with_a_table_file_missing_is_not_used(acme: Path, monkeypatch) -
     assert not check(acme, reads, [1, 642], quick=False).ok  # the edited file, then (no ratings to splice) every file
 
 
+ADA_GOALS = (ROOT / "examples" / "acme" / "goals" / "2026q4" / "ada.yaml").read_text()
+
+
 def _no_learning_goal(acme: Path) -> None:
     """Ada's 2026Q4 learning goal made a performance goal: she has gaps, so C007 (in her people file)."""
     goals = acme / "goals" / "2026q4" / "ada.yaml"
@@ -285,7 +288,13 @@ NEW_HIRE = "name: New Hire\nrole: data-analyst-1\nmanager: priya\nstarted: 2026-
         ("goals/2026q4/ada.yaml", 4, "R006"), ("goals/2026q4/ada.yaml", 12, "R006"),
         ("goals/2026q4/amara.yaml", 2, "C011"), ("goals/2026q4/amara.yaml", 3, "C003"),
     }),
-    (_replace("goals/2026q4/ada.yaml", "weight: 10", "weight: 5"), False, None),  # valid: the goal weights change C006/C007
+    # a goal file of the current cycle: its person's C006/C007 made again from the base's track
+    (_replace("goals/2026q4/ada.yaml", "weight: 10", "weight: 5"), True, {(ADA, 2, "C007")}),
+    (_write("goals/2026q4/ada.yaml", ADA_GOALS), True, set()),  # her learning goal back: no C007
+    (_write("goals/2026q4/ada.yaml", ADA_GOALS.replace("weight: 10", "weight: 2").replace("weight: 90", "weight: 98")), True,
+     {("goals/2026q4/ada.yaml", 3, "C006")}),  # 2% of her weight, the upskill track expects 10-15%
+    (_write("goals/2026q4/ada.yaml", ADA_GOALS.replace("cycle: 2026Q4", "cycle: 2026Q3")), True, None),  # moved to another cycle: C011 with her 2026Q3 file
+    (lambda acme: (acme / "goals" / "2026q2" / "ada.yaml").write_text((acme / "goals" / "2026q2" / "ada.yaml").read_text() + "# past cycle\n"), True, {(ADA, 2, "C007")}),
     # a batch dated in the future beside an error: C009 from the batch read, and no checks of development
     (lambda acme: (_write("assessments/2026q4/zz-late.yaml", "source: manager\ndate: 2026-12-10\nratings:\n  - {person: ada, skill: sql, level: expert}\n")(acme),
                    _replace(CHECKIN, "manager: priya", "manager: prya")(acme)), True,
@@ -312,21 +321,22 @@ def test_validate_alone_keeps_the_base_and_reads_every_change_since(acme: Path, 
     check(acme, reads, None)
     base = snapshot.Snapshot(acme).base_index()[0]
 
-    def validate_alone(step: int):
-        settle(acme, PAST + 3600 + 60 * step)
+    def validate_alone():
+        _step[0] += 1
+        settle(acme, PAST + 60 * _step[0])  # a stat never seen before (check()'s steps too): the bytes tell
         quick = snapshot.validate_warm(acme, AS_OF, TODAY, need_repo=False)
         assert problems(quick) == problems(validate_loaded(load(acme), AS_OF, TODAY))
         assert reads.by_delta() and snapshot.Snapshot(acme).base_index()[0] == base
         return reads.take()
 
     edit(acme / CHECKIN, "notes: Reviewed", "notes: Checked")
-    assert validate_alone(1) == [1]
+    assert validate_alone() == [1]
     edit(acme / ADA, "manager: priya", "manager: kwame")
-    assert validate_alone(2) == [2]
+    assert validate_alone() == [2]
     edit(acme / CHECKIN, "manager: priya", "manager: prya")  # an error, then fixed: still from the base
-    assert validate_alone(3) == [2]
+    assert validate_alone() == [2]
     edit(acme / CHECKIN, "manager: prya", "manager: priya")
-    assert validate_alone(4) == [2]
+    assert validate_alone() == [2]
     assert snapshot.validate_warm(acme, AS_OF, TODAY).repo is not None  # a run that needs the repo (gap) ...
     assert reads.take() == [2] and not reads.deltas
     assert snapshot.Snapshot(acme).base_index()[0] != base  # ... makes these files the base

@@ -388,15 +388,22 @@ def check_development(repo: Any, as_of: date, locate: Locate) -> list[Problem]:
 
     Reads the repo's goal table, so it runs the same on a fresh load and on a snapshot.
     """
+    return development_findings(repo.tracks(as_of).items(), repo.goals, repo.person_files, repo.settings, as_of, locate)
+
+
+def development_findings(
+    tracks: Iterable[tuple[str, str]], goals: "pd.DataFrame", person_files: dict[str, str], settings: Any, as_of: date, locate: Locate,
+) -> list[Problem]:
+    """C006 and C007 for each (person, track) of `tracks` (gaps.person_tracks), from the rows of
+    a goal table (facts.goal_table) that hold their goals: each person's findings depend on
+    their own track and goals alone (delta.py's runs make them again for a few people)."""
     import pandas as pd
 
     from .facts import Quarter
-    from .gaps import person_gaps, person_tracks
 
-    cycle = Quarter.containing(as_of, repo.settings.fiscal_year_start).label
-    tracks = person_tracks(person_gaps(repo, as_of))
-    ranges = {"upskill": repo.settings.learning_weight.upskill, "reskill": repo.settings.learning_weight.reskill}
-    goals = repo.goals[repo.goals["cycle"] == cycle]
+    cycle = Quarter.containing(as_of, settings.fiscal_year_start).label
+    ranges = {"upskill": settings.learning_weight.upskill, "reskill": settings.learning_weight.reskill}
+    goals = goals[goals["cycle"] == cycle]
     live = (goals["kind"] == "learning") & ~(goals["dropped"] <= pd.Timestamp(as_of))
     weight = goals["weight"].fillna(0)
     per_person = pd.DataFrame(
@@ -406,12 +413,12 @@ def check_development(repo: Any, as_of: date, locate: Locate) -> list[Problem]:
     )
     cycle_goals = per_person.to_dict("index")
     out = []
-    for person, track in tracks.items():
+    for person, track in tracks:
         if track == "none":
             continue
         mine = cycle_goals.get(person)
         if mine is None or not mine["live"]:
-            rel = repo.person_files[person]
+            rel = person_files[person]
             line, col = locate(rel, ("role",), False)
             out.append(Problem(rel, line, col, "C007", f"{person} has skill gaps ({track} track) but no learning goal in {cycle}"))
             continue

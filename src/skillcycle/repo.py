@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -91,6 +92,16 @@ class Repo:
 
         return Precedence(self.ratings)
 
+    def tracks(self, day: date) -> "pd.Series":
+        """Each active person's track on `day` (gaps.person_tracks: the people whose role requires
+        a skill), made once per day: the checks of development and the snapshot both read it."""
+        made = self.__dict__.setdefault("_tracks", {})
+        if day not in made:
+            from .gaps import person_gaps, person_tracks
+
+            made[day] = person_tracks(person_gaps(self, day))
+        return made[day]
+
     def _table(self, name: str) -> "pd.DataFrame":
         # A repo from the snapshot reads its tables from there when first used (`stored_tables`,
         # a snapshot.StoredTables); otherwise, or when that file is unreadable, they are built
@@ -110,7 +121,7 @@ class Repo:
         time; those come back from disk when first used (see `__getattr__`)."""
         for table in TABLES:
             getattr(self, table)
-        return self.without(*PER_FILE, "stored_tables", "precedence")  # precedence: made again from the tables
+        return self.without(*PER_FILE, "stored_tables", "precedence", "_tracks")  # made again from the tables
 
     def without(self, *names: str) -> "Repo":
         """A shallow copy with these attributes dropped: tables and per-file lists come back when
@@ -262,7 +273,7 @@ def patch_repo(
         name: [(f.rel, f.model) for f in by_kind.get(kind, [])] for name, kind in _LISTS.items()
     })
     touched = {kind_of(rel) for rel in removed} | set(by_kind)
-    patched = base.without(*PER_FILE, *TABLES, "precedence")
+    patched = base.without(*PER_FILE, *TABLES, "precedence", "_tracks")
     for table in TABLES:
         if TABLE_KINDS[table] in touched:
             patched.__dict__[table] = splice(base_table(table), removed, getattr(part, table))

@@ -365,7 +365,7 @@ class Snapshot:
         for name in keys:
             if not (self.folder / stored.file(name)).exists():
                 stored.write(name, getattr(repo, name))
-        light = repo.without(*PER_FILE, *TABLES, "stored_tables", "precedence")
+        light = repo.without(*PER_FILE, *TABLES, "stored_tables", "precedence", "_tracks")
         self._dump("repo.bin", content, (light, validation.static, keys))
         self._drop_others("table-*.bin", {stored.file(name) for name in keys})
 
@@ -418,10 +418,16 @@ class Snapshot:
         self._write("index.bin", content, marshal.dumps((keys, records)))
         self._index_bins[content] = (keys, records)  # the listing written next is told as this one's
         self._drop_others("index-*.bin", {stored.file(part, name) for part in keys for name in TABLES})
-        people = validation.repo.people
+        repo = validation.repo
+        tracks, files = repo.tracks(as_of), repo.person_files
+        # Per person what their development findings depend on, beside their goals: role, active
+        # on as-of, track, and the file C007 points at; per finding the person it is about.
+        signature = {pid: (person.role, person.active_on(as_of), tracks.get(pid, "none"), files[pid]) for pid, person in repo.people.items()}
         dated = [p for p in validation.problems if p.code in DATED_CODES]
-        signature = {pid: (person.role, person.active_on(as_of)) for pid, person in people.items()}
-        self._dump("dated.bin", content, {(as_of, today): (dated, validation.counts, signature)})
+        goals = repo.goals[repo.goals["file"].isin({p.file for p in dated if p.code == "C006"})] if dated else repo.goals.iloc[:0]
+        about = {rel: pid for pid, rel in files.items()} | dict(zip(goals["file"], goals["person"]))
+        owned = [(about.get(p.file) if p.code != "C009" else None, p) for p in dated]
+        self._dump("dated.bin", content, {(as_of, today): (owned, validation.counts, signature, repo.settings)})
         self._write("base.bin", b"", marshal.dumps(content))
 
     def base_index(self) -> "tuple[bytes, StoredIndex, list[tuple], dict] | None":
@@ -719,34 +725,45 @@ def _since_base(
 def _delta(since: _SinceBase, listing: walk.Listing, as_of: date, today: date) -> tuple[Validation, walk.ByFolder, None] | None:
     """The validation without a repo: the base's dated findings for this as-of and day, and
     those of the files read. None when they cannot tell: none found for this as-of and day,
-    or, with no errors (the checks of development then run), a change to what those read:
-    ratings, goals, who is in the repo, a person's role or dates."""
+    or, with no errors (the checks of development then run), a change to ratings, or to who
+    is in the repo or a person's role or dates; a person's goal file changed makes their
+    development findings again, from their track as the base had it."""
     from . import checks, loader
+    from .facts import Quarter
     from .problems import has_errors, sort_problems
+    from .repo import Repo
 
     known = since.dated.get((as_of, today))
     if known is None:
         return None
-    late, counts, signature = known
-    removed, files, static = since.removed, since.files, since.static
+    late, counts, signature, settings = known
+    removed, files, static, now = since.removed, since.files, since.static, since.now
+    locate = lambda rel, path, key: since.find(rel).doc.at(path, key=key)  # noqa: E731
     if has_errors(static):  # no checks of development (they run on a valid repo): C009 alone, per batch
-        located = {rel: file.doc for rel, file in files.items()}
-        future = checks.check_future_ratings(checks.dated_ratings(files.values()), today, lambda rel, path, key: located[rel].at(path, key=key))
-        dated = [p for p in late if p.code == "C009" and p.file not in removed] + future
-        counts = {"files": listing.count()}
-    else:
-        kinds = {loader.kind_of(rel) for rel in removed}
-        if kinds & {"assessments", "goals"} or any(p.file in removed and p.code not in _DATED_AT for p in late):
-            return None
-        for rel in removed:
-            person = files.get(rel) if loader.kind_of(rel) == "people" else None
-            if person is not None and (person.model.role, person.model.active_on(as_of)) == signature.get(person.stem):
-                continue
-            if loader.kind_of(rel) == "people":  # someone gone or new, or with another role or dates
-                return None
-        dated = [Problem(p.file, *since.find(p.file).doc.at(_DATED_AT[p.code]), p.code, p.message) if p.file in removed else p for p in late]
-        counts = {**counts, "files": listing.count()}
-    return Validation(counts, sort_problems(static + dated), None, static), since.digests, None
+        future = checks.check_future_ratings(checks.dated_ratings(files.values()), today, locate)
+        dated = [p for _, p in late if p.code == "C009" and p.file not in removed] + future
+        return Validation({"files": listing.count()}, sort_problems(static + dated), None, static), since.digests, None
+    if "assessments" in {loader.kind_of(rel) for rel in removed}:
+        return None
+    for rel in removed:
+        if loader.kind_of(rel) == "people":
+            person = files.get(rel)
+            if person is None or (person.model.role, person.model.active_on(as_of)) != signature.get(person.stem, ())[:2]:
+                return None  # someone gone or new, or with another role or dates: their gaps change
+    cycle = Quarter.containing(as_of, settings.fiscal_year_start).label
+    written = [now.gone(part, "goal_files") for part in now.removed] + [now.new.goal_files]
+    again = {person for table in written for person, of in zip(table["person"], table["cycle"]) if of == cycle}
+    kept = [p for about, p in late if about not in again]
+    if any(p.file in removed and p.code not in _DATED_AT for p in kept):
+        return None
+    kept = [Problem(p.file, *locate(p.file, _DATED_AT[p.code], False), p.code, p.message) if p.file in removed else p for p in kept]
+    mine = [(f.rel, f.model) for f in files.values() if f.kind == "goals" and f.model.person in again]  # no errors: each has a model
+    goals = Repo(Path(), settings, {}, goal_files=sorted(mine, key=lambda item: item[0])).goals
+    people = sorted(again & signature.keys())
+    fresh = checks.development_findings(
+        [(pid, signature[pid][2]) for pid in people], goals, {pid: signature[pid][3] for pid in people}, settings, as_of, locate,
+    )
+    return Validation({**counts, "files": listing.count()}, sort_problems(static + kept + fresh), None, static), since.digests, None
 
 
 def _from_base(
