@@ -573,7 +573,7 @@ def test_a_damaged_index_part_sends_the_edit_that_needs_it_to_a_full_read(acme: 
     part = next(iter((acme / ".skillcycle" / "cache").glob("index-goals-defines-*.bin")))
     part.write_bytes(part.read_bytes()[:-7])
     with pytest.raises(snapshot.StaleBase):  # never half an index
-        stored(acme)[0].base_index()[1].whole("goals")
+        stored(acme)[0].base_index()[1].table("goals", "defines")
     checkin = acme / "checkins" / "2026-11" / "ada-2026-11-20.yaml"  # its goal ids are looked up among the goals'
     checkin.write_text(checkin.read_text().replace("goal: ada-sql-2026q4", "goal: ada-sql-2026q9"))
     settle(acme, PAST + 60)

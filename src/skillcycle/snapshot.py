@@ -465,11 +465,6 @@ class StoredIndex:
             self._tables[(part, name)] = found
         return self._tables[(part, name)]
 
-    def whole(self, part: str) -> "RepoIndex":
-        from .index import TABLES, RepoIndex
-
-        return RepoIndex(**{name: self.table(part, name) for name in TABLES})
-
 
 class StoredTables:
     """The table files a repo.bin names (Repo reads them through `stored_tables`): each read
@@ -687,6 +682,10 @@ class _SinceBase:
     static: list[Problem]  # the findings that depend on the files alone
     digests: walk.ByFolder  # every file's hash
 
+    def locate(self, rel: str, path: tuple, key: bool) -> tuple[int, int]:
+        """A position in a file read (checks.Locate)."""
+        return self.find(rel).doc.at(path, key=key)
+
 
 def _since_base(
     snapshot: Snapshot, source: "loader.DirectorySource", listing: walk.Listing, progress: Callable[[int, int], None] | None,
@@ -737,8 +736,7 @@ def _delta(since: _SinceBase, listing: walk.Listing, as_of: date, today: date) -
     if known is None:
         return None
     late, counts, signature, settings = known
-    removed, files, static, now = since.removed, since.files, since.static, since.now
-    locate = lambda rel, path, key: since.find(rel).doc.at(path, key=key)  # noqa: E731
+    removed, files, static, now, locate = since.removed, since.files, since.static, since.now, since.locate
     if has_errors(static):  # no checks of development (they run on a valid repo): C009 alone, per batch
         future = checks.check_future_ratings(checks.dated_ratings(files.values()), today, locate)
         dated = [p for _, p in late if p.code == "C009" and p.file not in removed] + future
@@ -787,16 +785,17 @@ def _from_base(
             raise StaleBase(tables.file(name))
         return table
 
-    now, find = since.now, since.find
+    now = since.now
     try:
         repo = patch_repo(repo, since.removed, [file for file in since.files.values() if file.model is not None], listing.count(), base_table)
         # C009 reads the ratings even when the files are invalid, and an invalid repo cannot
         # build a table: the base's, or a full read. The other tables come when first used.
-        repo.__dict__.setdefault("ratings", base_table("ratings"))
+        if "ratings" not in repo.__dict__:  # not spliced (no batch changed): read, once
+            repo.__dict__["ratings"] = base_table("ratings")
         parts = {part: now.whole(part) for part in now.changed}  # now, while a damaged base part can still send the run to a full read
     except StaleBase:
         return None
-    locate = Positions(snapshot, since.digests.get, lambda rel, path, key: find(rel).doc.at(path, key=key))
+    locate = Positions(snapshot, since.digests.get, since.locate)
     validation = revalidate(repo, since.static, as_of, today, locate)
     locate.save(since.digests.values())
     return validation, since.digests, lambda part: parts[part] if part in parts else now.whole(part)
