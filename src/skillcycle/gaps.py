@@ -20,7 +20,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .facts import Precedence, add_months, requirements_on
+from .facts import LevelGrid, add_months, requirements_on
 from .levels import Level
 from .problems import did_you_mean
 from .repo import Repo
@@ -58,49 +58,13 @@ _TRACK_NAMES = np.array(["none", "upskill", "reskill"], dtype=object)  # track c
 _LEVEL_NAMES = np.array([level.slug for level in Level], dtype=object)
 
 
-# --- current levels -------------------------------------------------------------------
-
-class _Levels:
-    """Levels per (person, skill) on a date as a dense person x skill matrix, from the
-    repo's facts.Precedence (SPEC §4). -1 = no such rating."""
-
-    def __init__(self, order: Precedence, ratings: pd.DataFrame) -> None:
-        self.order, self.people, self.skills = order, order.people, order.skills
-        self.level = ratings["level"].to_numpy()
-
-    @classmethod
-    def of(cls, repo: Repo, who: list[str]) -> "_Levels":
-        """From the repo's precedence; for a few people (a review packet), from their ratings alone."""
-        if len(who) * 4 >= len(repo.people):
-            return cls(repo.precedence, repo.ratings)
-        ratings = repo.ratings[repo.ratings["person"].isin(who)]
-        return cls(Precedence(ratings), ratings)
-
-    def matrix(self, day: date, *, own: bool) -> np.ndarray:
-        """Levels on `day` from non-self ratings, or (own=True) from self ratings only."""
-        deciding = self.order.deciding(day, by_self=own)
-        found = np.full(len(deciding), -1, dtype=np.int8)
-        rated = deciding >= 0
-        found[rated] = self.level[deciding[rated]]
-        return found.reshape(len(self.people), len(self.skills))
-
-    def lookup(self, matrix: np.ndarray, people: list[str], skills: list[str], p: np.ndarray, s: np.ndarray) -> np.ndarray:
-        """matrix[person, skill] for code pairs (p into `people`, s into `skills`); -1 where there is none."""
-        person = self.people.get_indexer(people)[p] if len(people) else np.zeros(0, dtype=np.int64)
-        skill = self.skills.get_indexer(skills)[s] if len(skills) else np.zeros(0, dtype=np.int64)
-        known = (person >= 0) & (skill >= 0)
-        values = np.full(len(p), -1, dtype=np.int8)
-        values[known] = matrix[person[known], skill[known]]
-        return values
-
-
 # --- the pairs: one row per person x required skill, as codes -------------------------------
 
 @dataclass
 class _Pairs:
     """Person x required-skill rows as integer columns, with the id lists the codes point into."""
 
-    frame: pd.DataFrame  # p r f s required current self gap track below unassessed upskill reskill weighted
+    frame: pd.DataFrame  # p r f s required current gap track below unassessed upskill reskill weighted [self]
     people: list[str]
     roles: list[str]
     families: list[str]
@@ -124,8 +88,9 @@ class _Pairs:
                       self.skills, self.urgency)
 
 
-def _pairs(repo: Repo, day: date, who: list[str], levels_on: date) -> _Pairs:
-    """Requirements on `day` of the people `who` (sorted ids), levels read on `levels_on`."""
+def _pairs(repo: Repo, day: date, who: list[str], levels_on: date, *, own: bool = True) -> _Pairs:
+    """Requirements on `day` of the people `who` (sorted ids), levels read on `levels_on`; with
+    `own`, each pair's latest self rating too (column self)."""
     roles = list(repo.roles)  # sorted ids
     families = sorted({role.family for role in repo.roles.values()})
     required_on = {rid: requirements_on(role, day) for rid, role in repo.roles.items()}  # each sorted by skill id
@@ -149,9 +114,9 @@ def _pairs(repo: Repo, day: date, who: list[str], levels_on: date) -> _Pairs:
     required = req_level[row].astype(np.int8)
     role_family = np.array([family_code[repo.roles[rid].family] for rid in roles], dtype=np.int64)
 
-    levels = _Levels.of(repo, who)
-    current = levels.lookup(levels.matrix(levels_on, own=False), who, skills, p, s)
-    own = levels.lookup(levels.matrix(levels_on, own=True), who, skills, p, s)
+    levels = LevelGrid.of(repo, who)
+    person_code, skill_code = levels.people.get_indexer(who), levels.skills.get_indexer(skills)
+    current = levels.lookup(levels.matrix(levels_on, own=False), person_code[p], skill_code[s])
     level = np.maximum(current, 0)  # unassessed ranks as 0
     gap = np.maximum(required - level, 0).astype(np.int8)
     below = gap > 0
@@ -160,11 +125,13 @@ def _pairs(repo: Repo, day: date, who: list[str], levels_on: date) -> _Pairs:
     weight = np.array([URGENCY_WEIGHT[u] for u in urgency], dtype=np.int64)
     frame = pd.DataFrame({
         "p": p, "r": r, "f": role_family[r] if len(r) else r, "s": s,
-        "required": required, "current": current, "self": own, "gap": gap, "track": track,
+        "required": required, "current": current, "gap": gap, "track": track,
         "below": below.astype(np.int64), "unassessed": (current < 0).astype(np.int64),
         "upskill": (track == 1).astype(np.int64), "reskill": (track == 2).astype(np.int64),
         "weighted": below * weight[s] if len(s) else np.zeros(0, np.int64),
     })
+    if own:  # the latest self rating, shown beside the current level (a roll-up does not count it)
+        frame["self"] = levels.lookup(levels.matrix(levels_on, own=True), person_code[p], skill_code[s])
     return _Pairs(frame, who, roles, families, skills, urgency)
 
 
@@ -308,7 +275,7 @@ def _rollup(repo: Repo, pairs: _Pairs, by: str) -> pd.DataFrame:
 
 def rollup(repo: Repo, day: date, by: str = "family", *, levels_on: date | None = None) -> pd.DataFrame:
     """The SPEC §6 roll-up of every person active on `day` (columns ROW_COLUMNS[by], in §6 order)."""
-    return _rollup(repo, _pairs(repo, day, _active(repo, day), levels_on or day), by)
+    return _rollup(repo, _pairs(repo, day, _active(repo, day), levels_on or day, own=False), by)
 
 
 # --- one run of `skillcycle gap` ----------------------------------------------------

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import gaps
-from .facts import Quarter, achievement_dates, current_levels, requirements_on
+from .facts import LevelGrid, Quarter, achievement_dates, recode, requirements_on
 from .metrics_report import DemandTrend, LiftFamily, MetricsReport, QuarterMetrics, r3
 from .repo import Repo
 
@@ -57,19 +57,20 @@ class _Org:
     repo: Repo
     as_of: date
     people: pd.DataFrame  # index person: role, family, manager, started, left
-    goals: pd.DataFrame  # learning goals: person, goal, skill, baseline, start, achieved, dropped
+    goals: pd.DataFrame  # learning goals: person, goal, skill, baseline, start, achieved, dropped; pc, sc: grid positions
     checkins: pd.DataFrame  # substantive check-ins dated <= as_of: person, date
     reviews: pd.DataFrame  # person, period, rating, root_cause, skill (last rating per person and period)
     openings: pd.DataFrame  # filled openings (filled <= as_of): id, role, filled, hired
-    _levels: dict[date, pd.Series] = field(default_factory=dict)
+    grid: LevelGrid  # levels as person x skill matrices
     _gaps: dict[date, list[dict[str, Any]]] = field(default_factory=dict)
 
-    def levels(self, day: date) -> pd.Series:
-        """level(P, S, day) for assessed pairs, indexed by (person, skill); cached per day."""
-        if day not in self._levels:  # nothing dated after as-of is used (SPEC §5.2)
-            repo = self.repo
-            self._levels[day] = current_levels(repo.ratings, min(day, self.as_of), repo.precedence)["level"].astype("int64")
-        return self._levels[day]
+    def levels(self, day: date) -> np.ndarray:
+        """level(P, S, day) as the grid's matrix (-1: unassessed)."""
+        return self.grid.matrix(min(day, self.as_of))  # nothing dated after as-of is used (SPEC §5.2)
+
+    def level_of(self, day: date, goals: pd.DataFrame) -> np.ndarray:
+        """level(P, S, day) of each goal's person and skill (-1: unassessed)."""
+        return self.grid.lookup(self.levels(day), goals["pc"].to_numpy(), goals["sc"].to_numpy())
 
     def gap_rows(self, day: date) -> list[dict[str, Any]]:
         """The §6 family x skill roll-up on `day`; cached per day."""
@@ -101,13 +102,15 @@ def _org(repo: Repo, as_of: date) -> _Org:
     table = repo.goals
     goals = table[(table["kind"] == "learning") & (table["start"] <= _ts(as_of))]  # later goals do not exist yet
     goals = goals[["person", "id", "skill", "baseline", "start", "dropped"]].rename(columns={"id": "goal"})
-    achieved = achievement_dates(goals.assign(target=table["target"]), repo.ratings, as_of).reindex(goals.index)
+    grid = repo.level_grid
+    achieved = achievement_dates(goals.assign(target=table["target"]), repo.ratings, as_of, repo.precedence).reindex(goals.index)
     # SPEC §7: a dropped goal counts as achieved only if achieved before `dropped`.
     goals["achieved"] = achieved.where(~(achieved >= goals["dropped"]))
     goals["dropped"] = goals["dropped"].where(goals["dropped"] <= _ts(as_of))
     goals = goals[["person", "goal", "skill", "baseline", "start", "achieved", "dropped"]].reset_index(drop=True)
     for column in ("start", "achieved", "dropped"):
         goals[column] = goals[column].astype("datetime64[ns]")
+    goals["pc"], goals["sc"] = recode(goals["person"], grid.people), recode(goals["skill"], grid.skills)
 
     checkins = repo.checkin_table
     checkins = checkins.loc[checkins["substantive"] & (checkins["date"] <= _ts(as_of)), ["person", "date"]]
@@ -121,7 +124,7 @@ def _org(repo: Repo, as_of: date) -> _Org:
         columns=["id", "role", "filled", "hired"],
     )
     openings["filled"] = pd.to_datetime(openings["filled"])
-    return _Org(repo, as_of, people, goals, checkins, reviews, openings)
+    return _Org(repo, as_of, people, goals, checkins, reviews, openings, grid)
 
 
 # --- one quarter -------------------------------------------------------------------
@@ -144,25 +147,15 @@ def _objects(values) -> np.ndarray:
     return values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else np.asarray(list(values), dtype=object)
 
 
-def _level_of(levels: pd.Series, persons: pd.Series, skills: pd.Series) -> pd.Series:
-    """level(P, S, D) for each row, unassessed = 0."""
-    index = pd.MultiIndex.from_arrays([persons, skills])
-    return pd.Series(levels.reindex(index).fillna(0).astype("int64").to_numpy(), index=persons.index)
-
-
-def _assessed(levels: pd.Series, persons: pd.Series, skills: pd.Series) -> pd.Series:
-    index = pd.MultiIndex.from_arrays([persons, skills])
-    return pd.Series(index.isin(levels.index), index=persons.index)
-
-
-def _baseline_default(org: _Org, goals: pd.DataFrame) -> pd.Series:
-    """The goal's `baseline`, defaulting (SPEC §3) to the current level at the goal's start; unassessed = 0."""
-    out = goals["baseline"].astype("float64").copy()
-    missing = out.isna()
-    for start, group in goals[missing].groupby("start"):
-        levels = org.levels(start.date())
-        out.loc[group.index] = _level_of(levels, group["person"], group["skill"]).astype("float64")
-    return out.fillna(0).astype("int64")
+def _baseline_default(org: _Org, goals: pd.DataFrame) -> np.ndarray:
+    """Each goal's `baseline`, defaulting (SPEC §3) to the current level at the goal's start; unassessed = 0."""
+    out = goals["baseline"].to_numpy(dtype="float64", na_value=np.nan).copy()
+    starts = goals["start"].to_numpy()
+    missing = np.isnan(out) & ~np.isnat(starts)
+    for start in np.unique(starts[missing]):
+        rows = missing & (starts == start)
+        out[rows] = np.maximum(org.level_of(pd.Timestamp(start).date(), goals[rows]), 0)
+    return np.nan_to_num(out).astype(np.int64)
 
 
 def quarter_metrics(org: _Org, quarter: Quarter) -> QuarterMetrics:
@@ -186,10 +179,9 @@ def quarter_metrics(org: _Org, quarter: Quarter) -> QuarterMetrics:
     with_goal = set(goals_q["person"])
 
     # 1. skill advancement: level(P, S, end) > base.
-    pre, post = org.levels(before), org.levels(cutoff)
-    assessed_pre = _assessed(pre, goals_q["person"], goals_q["skill"])
-    base = _level_of(pre, goals_q["person"], goals_q["skill"]).where(assessed_pre, _baseline_default(org, goals_q))
-    moved = _level_of(post, goals_q["person"], goals_q["skill"]) > base
+    level_pre = org.level_of(before, goals_q)
+    base = np.where(level_pre >= 0, level_pre, _baseline_default(org, goals_q))
+    moved = np.maximum(org.level_of(cutoff, goals_q), 0) > base
     advanced = set(goals_q.loc[moved, "person"])
     skill_advancement = {
         "value": _share(len(advanced), len(with_goal)),
@@ -218,7 +210,7 @@ def quarter_metrics(org: _Org, quarter: Quarter) -> QuarterMetrics:
     fill = {"value": _share(len(internal), len(filled)), "n": len(filled)}
 
     # 4. performance lift, and r between tiers gained and the rating delta.
-    lift, lift_families = _performance_lift(org, quarter, active, goals_q, achieved, pre, post, minimum)
+    lift, lift_families = _performance_lift(org, quarter, active, goals_q, achieved, org.levels(before), org.levels(cutoff), minimum)
 
     # 5. conversation frequency: active for all of Q, a substantive conversation in each month.
     whole_q = active[_active(active, start)].index  # active on start and on end: the whole quarter
@@ -325,10 +317,11 @@ def _performance_lift(org, quarter, active, goals_q, achieved, pre, post, minimu
         families.append(row)
     value = r3(weighted / weight) if weight else None
 
-    # Tiers gained in Q: per skill level(end) - level(start - 1 day), floored at 0, summed.
-    pairs = pre.index.union(post.index)
-    gained = (post.reindex(pairs, fill_value=0) - pre.reindex(pairs, fill_value=0)).clip(lower=0)
-    tiers = gained.groupby(level=0).sum().reindex(both, fill_value=0).astype("float64")
+    # Tiers gained in Q: per skill level(end) - level(start - 1 day), floored at 0, summed;
+    # pre and post are the grid's matrices, unassessed (-1) ranked 0.
+    gained = np.maximum(np.maximum(post, 0) - np.maximum(pre, 0), 0).sum(axis=1)
+    person = org.grid.people.get_indexer(both)
+    tiers = pd.Series(np.append(gained, 0)[person], index=both, dtype="float64")  # -1 (never rated) picks the 0
     r_n = len(both)
     r = None
     if r_n >= minimum and r_n >= 2 and tiers.std() > 0 and delta.std() > 0:
@@ -346,13 +339,9 @@ def _performance_lift(org, quarter, active, goals_q, achieved, pre, post, minimu
 def _gap_rows(repo: Repo, day: date) -> list[dict[str, Any]]:
     """The §6 family x skill roll-up (owned by gaps.py) as dicts, in its §6 order."""
     rows = gaps.rollup(repo, day)
-    if isinstance(rows, pd.DataFrame):
-        records = rows.to_dict("records")
-    else:
-        records = [r if isinstance(r, dict) else vars(r) for r in rows]
     return [
-        {"family": r["family"], "skill": r["skill"], "below": int(r["below"]), "priority": int(r["priority"])}
-        for r in records
+        {"family": family, "skill": skill, "below": int(below), "priority": int(priority)}
+        for family, skill, below, priority in zip(*(rows[c].tolist() for c in ("family", "skill", "below", "priority")))
     ]
 
 

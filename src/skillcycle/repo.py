@@ -34,7 +34,7 @@ from .schema import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .facts import Precedence, TableRows
+    from .facts import LevelGrid, Precedence, TableRows
     from .loader import Loaded, SourceFile
 
 
@@ -92,6 +92,14 @@ class Repo:
 
         return Precedence(self.ratings)
 
+    @cached_property
+    def level_grid(self) -> "LevelGrid":
+        """Everyone's levels as matrices per day (facts.LevelGrid), each day's made once: the
+        gaps and the metrics of one run read the same days."""
+        from .facts import LevelGrid
+
+        return LevelGrid(self.precedence, self.ratings)
+
     def tracks(self, day: date) -> "pd.Series":
         """Each active person's track on `day` (gaps.person_tracks: the people whose role requires
         a skill), made once per day: the checks of development and the snapshot both read it."""
@@ -121,7 +129,7 @@ class Repo:
         time; those come back from disk when first used (see `__getattr__`)."""
         for table in TABLES:
             getattr(self, table)
-        return self.without(*PER_FILE, "stored_tables", "precedence", "_tracks")  # made again from the tables
+        return self.without(*PER_FILE, "stored_tables", "precedence", "level_grid", "_tracks")  # made again from the tables
 
     def without(self, *names: str) -> "Repo":
         """A shallow copy with these attributes dropped: tables and per-file lists come back when
@@ -273,7 +281,7 @@ def patch_repo(
         name: [(f.rel, f.model) for f in by_kind.get(kind, [])] for name, kind in _LISTS.items()
     })
     touched = {kind_of(rel) for rel in removed} | set(by_kind)
-    patched = base.without(*PER_FILE, *TABLES, "precedence", "_tracks")
+    patched = base.without(*PER_FILE, *TABLES, "precedence", "level_grid", "_tracks")
     for table in TABLES:
         if TABLE_KINDS[table] in touched:
             patched.__dict__[table] = splice(base_table(table), removed, getattr(part, table))

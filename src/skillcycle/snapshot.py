@@ -365,7 +365,7 @@ class Snapshot:
         for name in keys:
             if not (self.folder / stored.file(name)).exists():
                 stored.write(name, getattr(repo, name))
-        light = repo.without(*PER_FILE, *TABLES, "stored_tables", "precedence", "_tracks")
+        light = repo.without(*PER_FILE, *TABLES, "stored_tables", "precedence", "level_grid", "_tracks")
         self._dump("repo.bin", content, (light, validation.static, keys))
         self._drop_others("table-*.bin", {stored.file(name) for name in keys})
 
