@@ -136,7 +136,7 @@ class Snapshot:
         head = len(_MAGIC) + len(self.version) + len(stamp)
         if data[:head] != _MAGIC + self.version + stamp:
             return None
-        # A view, not a slice: the ratings table alone is 240 MB at 10k people.
+        # A view, not a slice: the ratings table alone is 474 MB at 100k people.
         checksum, payload = data[head:head + cachefiles.SUM], memoryview(data)[head + cachefiles.SUM:]
         if cachefiles.seal(payload) != checksum:  # torn, damaged, or not made by this user: never unpickled
             return None
@@ -156,7 +156,7 @@ class Snapshot:
 
     def _dump(self, name: str, stamp: bytes, obj: object) -> None:
         """`_write` of `obj` pickled, straight into the file and sealed as it goes: the pickle is
-        never held whole (the ratings table's is 2.4 GB at 100k people)."""
+        never held whole (the ratings table's is 474 MB at 100k people)."""
         mac = cachefiles.sealer()
         if mac is None:
             return
