@@ -17,7 +17,7 @@ or after its start, at its target or above, and dated by as-of. The ratings belo
   goal 16  ana/sql    no target (not a learning goal's data)               -> not achieved
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -87,3 +87,17 @@ def test_a_later_as_of_sees_the_later_rating() -> None:
 
 def test_no_learning_goal_no_achievement() -> None:
     assert achievement_dates(_goals().loc[[16]], _ratings(), AS_OF).empty
+
+
+def test_a_repo_without_ratings_achieves_nothing() -> None:
+    assert achievement_dates(_goals(), _ratings().iloc[0:0], AS_OF).empty
+
+
+def test_dates_before_1970_are_ordered_like_the_others() -> None:
+    ratings = _ratings()
+    sixty_years = np.timedelta64(365 * 60, "D")  # every date moved to the 1960s, still in seconds as the tables keep them
+    ratings["date"] = (ratings["date"].to_numpy() - sixty_years).astype("datetime64[s]")
+    goals = _goals()
+    goals["start"] = (goals["start"].to_numpy() - sixty_years).astype("datetime64[s]")
+    achieved = achievement_dates(goals, ratings, AS_OF - timedelta(days=365 * 60))
+    assert sorted(int(i) for i in achieved.index) == [10, 11, 14]

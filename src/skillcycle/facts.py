@@ -358,8 +358,9 @@ def achievement_dates(goals: pd.DataFrame, ratings: pd.DataFrame, as_of: date, o
     keep = order.dated_by(as_of, by_self=False)
     keep &= is_wanted[order.pair]
     day = ratings["date"].to_numpy()[keep].view(np.int64) // 86_400
-    first = min(day.min(initial=0), start.min(initial=0))
-    span = max(day.max(initial=0), start.max(initial=0)) - first + 1  # a key per (pair, day)
+    days = np.concatenate([day, start])
+    first = int(days.min()) if len(days) else 0
+    span = int(days.max()) - first + 1 if len(days) else 1  # a key per (pair, day)
     key = order.pair[keep].astype(np.int64) * span + (day - first)
     by_key = np.argsort(key, kind="stable")
     key, day, level = key[by_key], day[by_key], ratings["level"].to_numpy()[keep][by_key]
