@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 PER_FILE = ("assessments", "goal_files", "checkins", "reviews", "completions")
 TABLES = ("ratings", "goals", "checkin_table", "review_table")
+DERIVED = ("precedence", "level_grid", "_tracks")  # made from the tables when first used: dropped with them
 TABLE_KINDS = {"ratings": "assessments", "goals": "goals", "checkin_table": "checkins", "review_table": "reviews"}  # where rows come from
 _BUILDERS = {"ratings": "ratings_frame", "goals": "goal_table", "checkin_table": "checkin_table", "review_table": "review_table"}
 
@@ -129,7 +130,7 @@ class Repo:
         time; those come back from disk when first used (see `__getattr__`)."""
         for table in TABLES:
             getattr(self, table)
-        return self.without(*PER_FILE, "stored_tables", "precedence", "level_grid", "_tracks")  # made again from the tables
+        return self.without(*PER_FILE, "stored_tables", *DERIVED)
 
     def without(self, *names: str) -> "Repo":
         """A shallow copy with these attributes dropped: tables and per-file lists come back when
@@ -281,7 +282,7 @@ def patch_repo(
         name: [(f.rel, f.model) for f in by_kind.get(kind, [])] for name, kind in _LISTS.items()
     })
     touched = {kind_of(rel) for rel in removed} | set(by_kind)
-    patched = base.without(*PER_FILE, *TABLES, "precedence", "level_grid", "_tracks")
+    patched = base.without(*PER_FILE, *TABLES, *DERIVED)
     for table in TABLES:
         if TABLE_KINDS[table] in touched:
             patched.__dict__[table] = splice(base_table(table), removed, getattr(part, table))

@@ -358,14 +358,14 @@ class Snapshot:
         by the files its rows come from, so that a table no change touched is not written again,
         nor read to be (the ratings are 80% of the bytes at 10k people; an edited check-in leaves
         them as they are)."""
-        from .repo import PER_FILE, TABLES
+        from .repo import DERIVED, PER_FILE, TABLES
 
         repo, keys = validation.repo, table_keys(records, self.version)
         stored = StoredTables(self, keys)
         for name in keys:
             if not (self.folder / stored.file(name)).exists():
                 stored.write(name, getattr(repo, name))
-        light = repo.without(*PER_FILE, *TABLES, "stored_tables", "precedence", "level_grid", "_tracks")
+        light = repo.without(*PER_FILE, *TABLES, "stored_tables", *DERIVED)
         self._dump("repo.bin", content, (light, validation.static, keys))
         self._drop_others("table-*.bin", {stored.file(name) for name in keys})
 
