@@ -205,7 +205,7 @@ def test_shards_are_let_go_as_their_folders_are_read_and_keep_every_listed_file(
     loader.load(tiny, use_cache=True)
     assert parses == [] and max(held) <= 2
     monkeypatch.undo()
-    shards = [cache._read_shard(path, cache._code_version()) for path in (tiny / ".skillcycle" / "cache").glob("*.bin")]
+    shards = [cache._read_shard(path.read_bytes(), cache._code_version()) for path in (tiny / ".skillcycle" / "cache").glob("*.bin")]
     cached = sorted(rel for shard in shards for rel in shard)
     assert cached == sorted(str(p.relative_to(tiny)) for p in tiny.rglob("*.yaml") if ".skillcycle" not in p.parts)
 
@@ -226,20 +226,20 @@ def test_a_few_files_of_a_big_folder_are_parsed_rather_than_read_from_its_shard(
     cold = loader.load(acme, use_cache=True)
     checkins = sorted(f.rel for f in cold.files if f.rel.startswith("checkins/2026-07/"))
     people = sorted(f.rel for f in cold.files if f.rel.startswith("people/engineering/"))
-    shard_bytes = (acme / ".skillcycle" / "cache" / cache.Store(acme, None)._path("checkins/2026-07").name).stat().st_size
+    shard_bytes = (acme / ".skillcycle" / "cache" / cache.Store(acme, None)._name("checkins/2026-07")).stat().st_size
     one_checkin = (acme / checkins[0]).stat().st_size
     # acme's folders are small: a ratio between "one check-in of the month" and "all of them"
     worth = shard_bytes // one_checkin // 2
     assert shard_bytes / sum((acme / rel).stat().st_size for rel in checkins) < worth < shard_bytes / one_checkin
     monkeypatch.setattr(cache, "SHARD_WORTH", worth)
     read: list[str] = []
-    read_shard = cache._read_shard
-    monkeypatch.setattr(cache, "_read_shard", lambda path, version: read.append(path.name) or read_shard(path, version))
+    read_shard = cache.Store._read
+    monkeypatch.setattr(cache.Store, "_read", lambda store, name: read.append(name) or read_shard(store, name))
     parses.clear()
     wanted = [checkins[0], *people]
     narrow = loader.load(acme, use_cache=True, only=wanted)
     assert parses == [checkins[0]]  # the people folder's shard is worth reading: all its files are wanted
-    assert read == [cache.Store(acme, None)._path("people/engineering").name]
+    assert read == [cache.Store(acme, None)._name("people/engineering")]
     assert summary(narrow)[:3] == summary(loader.Loaded(acme, [f for f in cold.files if f.rel in wanted]))[:3]
     parses.clear()
     loader.load(acme, use_cache=True, only=checkins)  # every file of the folder: its shard again

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional, TypeVar
 import typer
 from rich.console import Console
 
-from .atomic import replace_file
+from .atomic import NEW_FILE_MODE, replace_file
 from .problems import Problem
-from .render.table import show_controls
+from .safetext import show_controls
 from .walk import RepoNotFound, find_root
 
 if TYPE_CHECKING:
@@ -48,17 +48,22 @@ def _root(
     """Keep an organisation's skill matrix as YAML in git and turn it into decisions."""
 
 
-def _parse_day(value: str | None) -> date | None:
-    if value is None:
-        return None
+# The dates a command takes: reports look up to five years back and three ahead of as-of,
+# and Python's dates end with the year 9999.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9000, 12, 31)
+
+
+def parse_day(value: str, option: str) -> date:
+    """An option's date, or exit 2 naming the option."""
     try:
-        return date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else _bad_day(value)
+        day = date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
     except ValueError:
-        return _bad_day(value)
-
-
-def _bad_day(value: str) -> date:
-    raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD")
+        day = None
+    if day is None:
+        raise fail(f"{option} {value!r} is not a date YYYY-MM-DD")
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise fail(f"{option} {value}: skillcycle works with dates from {FIRST_DAY} to {LAST_DAY}")
+    return day
 
 
 RepoOption = Annotated[
@@ -71,8 +76,8 @@ AsOfOption = Annotated[
 ]
 
 
-def as_of_date(value: str | None) -> date:
-    return _parse_day(value) or date.today()
+def as_of_date(value: str | None, option: str = "--as-of") -> date:
+    return date.today() if value is None else parse_day(value, option)
 
 
 terminal_safe = show_controls  # user text on a terminal: control characters shown, never run
@@ -206,14 +211,20 @@ def open_report(repo: Path | None, as_of: date, key: tuple, compute: Callable[[A
 
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file.
+    The file gets the mode the umask gives new files, as any other tool's would.
 
     Text is written with control characters made visible: no output of the tool
     carries terminal escapes from the data into a terminal, editor or sheet.
     """
     path = Path(path)
+    if path.is_dir():
+        raise fail(f"{path} is a folder; name a file to write")
     data = show_controls(content).encode("utf-8") if isinstance(content, str) else content
-    path.parent.mkdir(parents=True, exist_ok=True)
-    replace_file(path, data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(path, data, mode=NEW_FILE_MODE)
+    except OSError as exc:
+        raise fail(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def emit(content: str, output: Path | None, *, force: bool = True) -> None:
@@ -222,6 +233,6 @@ def emit(content: str, output: Path | None, *, force: bool = True) -> None:
     if output is None:
         sys.stdout.write(show_controls(content if content.endswith("\n") else content + "\n"))
         return
-    if output.exists() and not force:
+    if output.exists() and not force and not output.is_dir():
         raise fail(f"{output} exists; use --force to overwrite it", EXIT_USAGE)
     write_atomically(output, content if content.endswith("\n") else content + "\n")

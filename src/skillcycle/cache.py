@@ -40,8 +40,9 @@ from typing import Any, Callable, Iterator
 from pydantic import ValidationError
 
 from . import __version__, loader, schema, walk, yamlstrict
-from .cachefiles import CACHE_DIR, RACY_NS, SUM, file_hash, seal, write_entry
+from .cachefiles import CACHE_DIR, MAX_ENTRY, RACY_NS, SUM, cache_folder, file_hash, seal
 from .checks import RAW_KINDS
+from .ownfiles import read_regular
 from .loader import DirectorySource, FileSource, SourceFile
 
 PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
@@ -72,17 +73,13 @@ class _Shard:
     holds the hits it found ahead of the files it still parses, and their values would
     take ~6x the bytes as objects (15+ GiB at 100k people)."""
 
-    def __init__(self, path: Path, version: bytes) -> None:
-        self.path = path
-        self.entries: dict[str, list] = _read_shard(path, version)
+    def __init__(self, name: str, data: bytes | None, version: bytes) -> None:
+        self.name = name
+        self.entries: dict[str, list] = _read_shard(data, version) if data is not None else {}
         self.dirty = False
 
 
-def _read_shard(path: Path, version: bytes) -> dict[str, list]:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
+def _read_shard(data: bytes, version: bytes) -> dict[str, list]:
     head = len(_MAGIC)
     if data[:head] != _MAGIC or data[head:head + SUM] != version:
         return {}
@@ -102,21 +99,31 @@ class Store:
     people does not hold every file's value twice, once in its model and once here."""
 
     def __init__(self, root: Path, listed: set[str] | None) -> None:
-        self.folder = root / CACHE_DIR
+        self.folder = cache_folder(root)  # None: no cache
         self.version = _code_version()
         self.listed = listed  # every file of the repo now: entries of others are dropped (None: keep them)
         self.shards: dict[str, _Shard] = {}
-        self.writable = True  # False once a write failed: a read-only repo runs without a cache
+        self.writable = self.folder is not None  # False once a write failed: a read-only repo runs without a cache
 
     def shard(self, rel: str) -> _Shard:
         folder = shard_of(rel)
         shard = self.shards.get(folder)
         if shard is None:
-            shard = self.shards[folder] = _Shard(self._path(folder), self.version)
+            name = self._name(folder)
+            shard = self.shards[folder] = _Shard(name, self._read(name), self.version)
         return shard
 
-    def _path(self, folder: str) -> Path:
-        return self.folder / (hashlib.blake2b(folder.encode(), digest_size=8).hexdigest() + ".bin")
+    def _read(self, name: str) -> bytes | None:
+        if self.folder is None:
+            return None
+        try:
+            return self.folder.read(name, MAX_ENTRY)
+        except OSError:
+            return None
+
+    @staticmethod
+    def _name(folder: str) -> str:
+        return hashlib.blake2b(folder.encode(), digest_size=8).hexdigest() + ".bin"
 
     def not_worth_reading(self, entries: list[tuple[str, str]], stats: Mapping[str, loader.Stat]) -> set[str]:
         """The folders of `entries` whose shard is so much bigger than the files wanted from it
@@ -129,10 +136,11 @@ class Store:
         skipped = set()
         for folder, size in wanted.items():
             try:
-                if self._path(folder).stat().st_size > SHARD_WORTH * size:
-                    skipped.add(folder)
+                shard_size = self.folder.size(self._name(folder)) if self.folder is not None else None
             except OSError:
                 continue
+            if shard_size is not None and shard_size > SHARD_WORTH * size:
+                skipped.add(folder)
         return skipped
 
     def get(self, rel: str) -> list | None:
@@ -166,8 +174,8 @@ class Store:
     def _write(self, shard: _Shard) -> None:
         payload = marshal.dumps(shard.entries)
         sealed = seal(payload)
-        if sealed is not None:
-            write_entry(self.folder, shard.path, _MAGIC + self.version + sealed, payload)
+        if sealed is not None and self.folder is not None:
+            self.folder.write(shard.name, _MAGIC + self.version + sealed, payload)
 
 
 def shard_of(rel: str) -> str:
@@ -187,9 +195,8 @@ class Reparse:
     def document(self) -> yamlstrict.Document:
         if self.doc is None:
             try:
-                with open(self.path, "rb") as handle:
-                    self.doc = yamlstrict.parse(handle.read())
-            except OSError:  # gone since it was read: positions fall back to (1, 1)
+                self.doc = yamlstrict.parse(read_regular(Path(self.path), yamlstrict.MAX_BYTES))
+            except OSError:  # gone or replaced since it was read: positions fall back to (1, 1)
                 self.doc = yamlstrict.Document()
         return self.doc
 

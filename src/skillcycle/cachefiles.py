@@ -14,9 +14,9 @@ import os
 from pathlib import Path
 
 from . import walk
-from .atomic import replace_file
+from .ownfiles import STATE_DIR, OwnFolder, Refused, read_regular, state_folder
 
-CACHE_DIR = Path(".skillcycle") / "cache"
+CACHE_DIR = Path(STATE_DIR) / "cache"
 SUM = 16  # bytes of every digest
 RACY_NS = 2_000_000_000  # files modified this recently are not trusted by their stat alone
 
@@ -102,33 +102,67 @@ def _secret() -> bytes | None:
     """32 random bytes kept in the user's cache folder ($XDG_CACHE_HOME or ~/.cache), made on
     first use, readable by the user alone; None (no caching) when it cannot be read or made."""
     if not _KEY:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        path = Path(base) / "skillcycle" / "cache.key"
+        home = os.path.expanduser("~")
+        base = os.environ.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if home != "~" else None)
+        path = Path(base or "~") / "skillcycle" / "cache.key"
         key = None
-        try:
-            key = path.read_bytes()
-        except OSError:
+        if base is not None and os.path.isabs(base):
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(os.urandom(32))
-                key = path.read_bytes()
-            except OSError:  # read-only home, or another process won the race and we cannot read
+                _private_folder(path.parent)
+                key = read_regular(path, 32)
+            except OSError:
                 try:
-                    key = path.read_bytes()
-                except OSError:
-                    key = None
-        _KEY.append(key if key and len(key) == 32 else None)
+                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                    with os.fdopen(fd, "wb") as handle:
+                        handle.write(os.urandom(32))
+                    key = read_regular(path, 32)
+                except OSError:  # read-only home, or another process won the race and we cannot read
+                    try:
+                        key = read_regular(path, 32)
+                    except OSError:
+                        key = None
+        if not (key and len(key) == 32):
+            key = None
+            notice(f"no cache key could be read or made at {path}; running without the cache")
+        _KEY.append(key)
     return _KEY[0]
 
 
-def write_entry(folder: Path, path: Path, *parts: bytes) -> None:
-    """Write one file of the cache folder atomically (temporary file, then rename), creating the
-    folder, ignored by git, on first use. Raises OSError when the repo is read-only."""
-    if not folder.is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-        ignore = folder.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("*\n", encoding="utf-8")
-    replace_file(path, *parts)
+def _private_folder(folder: Path) -> None:
+    """The key's folder, readable by this user alone (0700)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:  # made 0755 by skillcycle before 0.2: tightened
+        info = os.stat(folder)
+        if info.st_mode & 0o077 and info.st_uid == getattr(os, "getuid", lambda: info.st_uid)():
+            os.chmod(folder, 0o700)
+
+
+# The largest cache file read: the ratings table is 474 MB at 100k people. Anything larger
+# was not written by skillcycle and is not read (nor is anything but a regular file).
+MAX_ENTRY = 8 << 30
+
+
+def cache_folder(root: Path) -> OwnFolder | None:
+    """`<repo>/.skillcycle/cache` (see ownfiles), or None when a branch made any part of it a
+    link or a file: then the run goes on without a cache, and says why once."""
+    folder = state_folder(root, CACHE_DIR.name)
+    try:
+        folder.check()
+    except Refused as exc:
+        notice(f"{exc.filename} {exc.strerror}; running without the cache")
+        return None
+    return folder
+
+
+_NOTICES: set[str] = set()
+NOTICE: list = []  # the CLI's printer of notices (app.py); a library caller hears nothing
+
+
+def notice(message: str) -> None:
+    """Tell the user once per process why the cache is not used."""
+    if message not in _NOTICES:
+        _NOTICES.add(message)
+        for printer in NOTICE:
+            printer(message)

@@ -17,7 +17,8 @@ from .extras import need
 from .facts import current_levels, goal_facts, goal_status, self_levels
 from .gaps import person_gaps
 from .levels import Level
-from .render.table import spreadsheet_safe, to_csv
+from .render.table import to_csv
+from .safetext import spreadsheet_safe
 from .repo import Repo
 
 FORMATS = ("csv", "parquet", "xlsx")

@@ -26,7 +26,7 @@ import yaml
 from . import yamlstrict
 from .levels import ALLOWED, Level, parse_level
 from .problems import did_you_mean
-from .render.table import FORMULA_STARTS
+from .safetext import FORMULA_STARTS
 from .repo import Repo
 from .schema import SLUG
 

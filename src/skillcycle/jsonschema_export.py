@@ -13,10 +13,10 @@ scale) is checked only by `skillcycle validate`; see docs/git-workflow.md.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from .safetext import json_text
 from .schema import FOLDERS, TOP_FILES, Model
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -59,7 +59,7 @@ def _close_pattern_mappings(node: Any) -> None:
 
 def render(schema: dict[str, Any]) -> str:
     """Stable text: the committed schemas/ folder is compared byte for byte."""
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return json_text(schema, indent=2) + "\n"
 
 
 def all_schemas() -> dict[str, str]:

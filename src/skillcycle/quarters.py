@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 QUARTER = re.compile(r"([0-9]{4})Q([1-4])\Z")
+# Quarters of these years only: a report looks five years back and three ahead.
+FIRST_YEAR, LAST_YEAR = 1900, 9000
 
 
 @dataclass(frozen=True, order=True)
@@ -23,6 +25,8 @@ class Quarter:
         match = QUARTER.match(label)
         if not match:
             raise ValueError(f"quarter {label!r} is not a label like 2026Q3")
+        if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+            raise ValueError(f"quarter {label!r} is not of a year from {FIRST_YEAR} to {LAST_YEAR}")
         return cls(int(match.group(1)), int(match.group(2)), fy_start)
 
     @classmethod

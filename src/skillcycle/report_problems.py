@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from itertools import groupby
 
 from .problems import Problem, Severity
+from .safetext import json_text
 
 
 def summary_counts(problems: list[Problem]) -> tuple[int, int]:
@@ -54,4 +54,4 @@ def format_json(problems: list[Problem], summary: dict | None = None) -> str:
     }
     if summary is not None:
         payload["summary"] = summary
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json_text(payload, indent=2)

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from .levels import Level, parse_level
-from .quarters import QUARTER
+from . import quarters
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -51,8 +51,10 @@ def _level(value: object) -> Level:
 
 
 def _quarter(value: str) -> str:
-    if not QUARTER.match(value):
-        raise PydanticCustomError("bad_value", f"quarter {value!r} is not a label like 2026Q3")
+    try:
+        quarters.Quarter.parse(value)
+    except ValueError as exc:
+        raise PydanticCustomError("bad_value", str(exc)) from None
     return value
 
 

@@ -120,7 +120,7 @@ class Snapshot:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.folder = root / cachefiles.CACHE_DIR
+        self.folder = cachefiles.cache_folder(root)  # None: a branch made it a link; no snapshot
         self.version = _code_version()
         self.key: bytes | None = None  # this run's listing key, once identify() computed it
         self.mark: tuple | None = None  # the watcher's mark taken before this run's listing (watch.Mark)
@@ -129,9 +129,13 @@ class Snapshot:
         self._compared: dict[bytes, tuple] = {}  # content id -> changes() against its listing
 
     def _read(self, name: str, stamp: bytes, loads: Callable[[bytes], object] = pickle.loads) -> object | None:
+        if self.folder is None:
+            return None
         try:
-            data = (self.folder / name).read_bytes()
+            data = self.folder.read(name, cachefiles.MAX_ENTRY)
         except OSError:
+            return None
+        if data is None:
             return None
         head = len(_MAGIC) + len(self.version) + len(stamp)
         if data[:head] != _MAGIC + self.version + stamp:
@@ -147,10 +151,10 @@ class Snapshot:
 
     def _write(self, name: str, stamp: bytes, payload: bytes) -> None:
         sealed = cachefiles.seal(payload)
-        if sealed is None:
+        if sealed is None or self.folder is None:
             return
         try:
-            cachefiles.write_entry(self.folder, self.folder / name, _MAGIC + self.version + stamp + sealed, payload)
+            self.folder.write(name, _MAGIC + self.version + stamp + sealed, payload)
         except OSError:  # a read-only repo: no snapshot, same answers
             pass
 
@@ -158,7 +162,7 @@ class Snapshot:
         """`_write` of `obj` pickled, straight into the file and sealed as it goes: the pickle is
         never held whole (the ratings table's is 474 MB at 100k people)."""
         mac = cachefiles.sealer()
-        if mac is None:
+        if mac is None or self.folder is None:
             return
 
         def payload(handle) -> None:
@@ -169,15 +173,34 @@ class Snapshot:
             handle.write(mac.digest()[:cachefiles.SUM])
 
         try:
-            cachefiles.write_entry(self.folder, self.folder / name, _MAGIC + self.version + stamp, payload)
+            self.folder.write(name, _MAGIC + self.version + stamp, payload)
         except OSError:  # a read-only repo: no snapshot, same answers
             pass
 
     def _drop_others(self, pattern: str, live: set[str]) -> None:
         """Delete the files of `pattern` not named in `live` (those of contents no longer current)."""
-        for stale in self.folder.glob(pattern):
-            if stale.name not in live:
-                stale.unlink(missing_ok=True)
+        if self.folder is None:
+            return
+        prefix, suffix = pattern.split("*")
+        try:
+            for stale, _ in self.folder.names(prefix, suffix):
+                if stale not in live:
+                    self.folder.remove(stale)
+        except OSError:  # a read-only repo, or the folder changed under this run
+            pass
+
+    def _has(self, name: str) -> bool:
+        try:
+            return self.folder is not None and self.folder.size(name) is not None
+        except OSError:
+            return False
+
+    def _remove(self, name: str) -> None:
+        if self.folder is not None:
+            try:
+                self.folder.remove(name)
+            except OSError:  # a read-only repo, or the folder changed under this run
+                pass
 
     # -- which content is on disk ------------------------------------------------
 
@@ -363,7 +386,7 @@ class Snapshot:
         repo, keys = validation.repo, table_keys(records, self.version)
         stored = StoredTables(self, keys)
         for name in keys:
-            if not (self.folder / stored.file(name)).exists():
+            if not self._has(stored.file(name)):
                 stored.write(name, getattr(repo, name))
         light = repo.without(*PER_FILE, *TABLES, "stored_tables", *DERIVED)
         self._dump("repo.bin", content, (light, validation.static, keys))
@@ -377,12 +400,14 @@ class Snapshot:
         """A file per report (a person-level CSV of 10k people is megabytes: one file of all of
         them would be read and written whole each time); the newest KEEP_REPORTS are kept."""
         self._dump(_report_file(content, key), content, report)
-        try:
-            made = sorted(self.folder.glob("report-*.bin"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
-        except OSError:  # one deleted meanwhile by another run: the next run tidies up
+        if self.folder is None:
             return
-        for stale in made[KEEP_REPORTS:]:
-            stale.unlink(missing_ok=True)
+        try:
+            made = sorted(self.folder.names("report-", ".bin"), key=lambda entry: entry[1], reverse=True)
+            for stale, _ in made[KEEP_REPORTS:]:
+                self.folder.remove(stale)
+        except OSError:  # the folder changed under this run: the next run tidies up
+            return
 
     def digests(self, content: bytes) -> walk.ByFolder:
         """The hash of each file's bytes as last recorded for `content`."""
@@ -408,12 +433,12 @@ class Snapshot:
         stored = StoredIndex(self, keys)
         try:
             for part, key in keys.items():
-                if not all((self.folder / stored.file(part, name)).exists() for name in TABLES):
+                if not all(self._has(stored.file(part, name)) for name in TABLES):
                     whole = index_part(part)
                     for name in TABLES:
                         self._dump(stored.file(part, name), key, getattr(whole, name))
         except StaleBase:  # a part of the last base to keep is damaged: no base until a full read
-            (self.folder / "base.bin").unlink(missing_ok=True)
+            self._remove("base.bin")
             return
         self._write("index.bin", content, marshal.dumps((keys, records)))
         self._index_bins[content] = (keys, records)  # the listing written next is told as this one's
@@ -480,7 +505,7 @@ class StoredTables:
     def read(self, name: str):
         found = self.snapshot._read(self.file(name), self.keys[name])
         if found is None:
-            (self.snapshot.folder / self.file(name)).unlink(missing_ok=True)
+            self.snapshot._remove(self.file(name))
         return found
 
     def write(self, name: str, table) -> None:

@@ -42,9 +42,10 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from . import walk
-from .atomic import replace_file
+from .ownfiles import OwnFolder, Refused, open_regular, state_folder
 
 WATCH_DIR = Path(".skillcycle") / "watch"
+_SESSION = frozenset("0123456789abcdef")
 SYNC_TIMEOUT = 2.0  # seconds a command waits for the watcher before walking the repo itself
 JOURNAL_LIMIT = 64 << 20  # bytes; then a new session: a watcher left running for months stays small
 
@@ -121,7 +122,9 @@ class _Watcher:
 
     def __init__(self, root: Path) -> None:
         self.root, self.top = root, os.fspath(root)
-        self.folder = root / WATCH_DIR
+        self.own = state_folder(root, "watch")
+        self.cookies = OwnFolder(root, WATCH_DIR / "cookies")
+        self.folder = self.own.path
         self.inotify = _Inotify()
         self.folders: dict[int, str] = {}  # wd -> the folder's repo-relative prefix ('' at the top)
         self.cookies_wd = -1
@@ -130,10 +133,14 @@ class _Watcher:
 
     def start(self) -> int:
         """Watch the repo's folders and open a journal; how many folders are watched."""
-        cookies = self.folder / "cookies"
-        cookies.mkdir(parents=True, exist_ok=True)
-        for stale in [*cookies.iterdir(), *self.folder.glob("journal-*")]:
-            stale.unlink(missing_ok=True)
+        try:
+            cookies = self.cookies.ensure()
+            for stale, _ in self.cookies.names():
+                self.cookies.remove(stale)
+            for stale, _ in self.own.names("journal-"):
+                self.own.remove(stale)
+        except Refused as exc:
+            raise WatchError(f"{exc.filename} {exc.strerror}") from None
         self.cookies_wd = self._add(os.fspath(cookies))
         self.folders[self._add(self.top)] = ""
         for kind in walk.FOLDER_KINDS:
@@ -178,11 +185,14 @@ class _Watcher:
         The old journal goes last: a command that read the old session still finds it."""
         old_fd, old_session = self.journal_fd, self.session
         self.session = secrets.token_hex(8)
-        self.journal_fd = os.open(self.folder / f"journal-{self.session}", os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_TRUNC, 0o600)
-        replace_file(self.folder / "session", self.session.encode())
+        self.own.check()
+        self.journal_fd = os.open(
+            self.folder / f"journal-{self.session}", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o600
+        )
+        self.own.write("session", self.session.encode())
         if old_fd >= 0:
             os.close(old_fd)
-            (self.folder / f"journal-{old_session}").unlink(missing_ok=True)
+            self.own.remove(f"journal-{old_session}")
 
     def handle(self, events: list[tuple[int, int, str]]) -> bool:
         """Journal a batch of events; False when the repo's folder, or the watcher's own, went away."""
@@ -198,7 +208,7 @@ class _Watcher:
                 if mask & _IGNORED:  # .skillcycle/ deleted: no command finds this watcher any more
                     return False
                 if mask & _CREATE:
-                    (self.folder / "cookies" / name).unlink(missing_ok=True)
+                    self.cookies.remove(name)
                     entries.append(b"c:" + os.fsencode(name))
                 continue
             prefix = self.folders.get(wd)
@@ -230,10 +240,10 @@ class _Watcher:
         return True
 
     def close(self) -> None:
-        (self.folder / "session").unlink(missing_ok=True)
+        self.own.remove("session")
         if self.journal_fd >= 0:
             os.close(self.journal_fd)
-            (self.folder / f"journal-{self.session}").unlink(missing_ok=True)
+            self.own.remove(f"journal-{self.session}")
         self.inotify.close()
 
 
@@ -247,9 +257,12 @@ def _max_watches() -> str:
 def watch(root: Path, ready: Callable[[int], None] | None = None, stop: threading.Event | None = None) -> None:
     """Journal the changes to the repo at root until `stop` is set, the process is stopped, or
     the repo's folder goes; `ready(folders watched)` once commands can rely on the journal."""
-    folder = root / WATCH_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    lock = os.open(folder / "lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    own = state_folder(root, "watch")
+    try:
+        folder = own.ensure()
+        lock, _ = open_regular(folder / "lock", 0, _LOCK_FLAGS | os.O_RDWR | os.O_CREAT)
+    except Refused as exc:
+        raise WatchError(f"{exc.filename} {exc.strerror}") from None
     try:
         import fcntl
 
@@ -257,7 +270,7 @@ def watch(root: Path, ready: Callable[[int], None] | None = None, stop: threadin
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise WatchError(f"{root} is already being watched") from None
-        (folder / "session").unlink(missing_ok=True)
+        own.remove("session")
         watcher = _Watcher(root)
         try:
             watched = watcher.start()
@@ -280,14 +293,16 @@ def watch(root: Path, ready: Callable[[int], None] | None = None, stop: threadin
 def sync(root: Path, timeout: float = SYNC_TIMEOUT) -> Mark | None:
     """A mark of now, once the watcher has journalled every change made before this call;
     None when no watcher runs for this repo (or it does not answer in `timeout` seconds)."""
-    folder = root / WATCH_DIR
+    own = OwnFolder(root, WATCH_DIR)
     try:
         import fcntl
     except ImportError:  # not POSIX
         return None
     try:
-        lock = os.open(folder / "lock", os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
+        if not own.check():
+            return None
+        lock, _ = open_regular(own.path / "lock", 0, _LOCK_FLAGS | os.O_RDONLY)
+    except OSError:  # none, or a link, a FIFO, a file with content: no watcher of ours
         return None
     try:
         try:
@@ -295,33 +310,48 @@ def sync(root: Path, timeout: float = SYNC_TIMEOUT) -> Mark | None:
             return None  # nobody holds it: no watcher
         except BlockingIOError:
             pass
-        return _ask(folder, timeout)
+        return _ask(own, timeout)
     finally:
         os.close(lock)
 
 
-def _session(folder: Path) -> str | None:
+# The lock holds nothing: anything else at its name (a FIFO would block the open) is not ours.
+_LOCK_FLAGS = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC
+
+
+def _session(own: OwnFolder) -> str | None:
+    """The watcher's session id: 16 hex digits (anything else was not written by a watcher)."""
     try:
-        return (folder / "session").read_text()
+        found = own.read("session", 16)
     except OSError:
         return None
+    session = found.decode("ascii", "replace") if found else ""
+    return session if len(session) == 16 and set(session) <= _SESSION else None
 
 
-def _ask(folder: Path, timeout: float) -> Mark | None:
-    session = _session(folder)
+def _journal(own: OwnFolder, session: str):
+    # The watcher starts a new journal past JOURNAL_LIMIT, after the batch that crossed it.
+    return own.open(f"journal-{session}", 2 * JOURNAL_LIMIT)
+
+
+def _ask(own: OwnFolder, timeout: float) -> Mark | None:
+    session = _session(own)
     if not session:
         return None  # starting
     try:
-        journal = open(folder / f"journal-{session}", "rb")
+        journal = _journal(own, session)
     except OSError:  # gone with its session since: ask the new one
-        return _ask(folder, timeout) if timeout > 0 and _session(folder) != session else None
+        return _ask(own, timeout) if timeout > 0 and _session(own) != session else None
+    cookies = OwnFolder(own.root, WATCH_DIR / "cookies")
     with journal:
         journal.seek(0, os.SEEK_END)
         offset = journal.tell()  # the answer comes after everything written so far
         name = f"{os.getpid()}-{secrets.token_hex(8)}"
-        cookie = folder / "cookies" / name
+        cookie = cookies.path / name
         try:
-            os.close(os.open(cookie, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            if not cookies.check():
+                return None
+            os.close(os.open(cookie, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
         except OSError:
             return None
         wanted, seen = b"c:" + name.encode() + b"\0", b""
@@ -333,11 +363,11 @@ def _ask(folder: Path, timeout: float) -> Mark | None:
             if found >= 0 and (found == 0 or seen[found - 1] == 0):
                 return Mark(session, offset + found + len(wanted))
             if time.monotonic() > deadline:
-                cookie.unlink(missing_ok=True)
+                cookies.remove(name)
                 return None
-            if _session(folder) != session:  # events lost: the answer is in the new session's journal
-                cookie.unlink(missing_ok=True)
-                return _ask(folder, deadline - time.monotonic())
+            if _session(own) != session:  # events lost: the answer is in the new session's journal
+                cookies.remove(name)
+                return _ask(own, deadline - time.monotonic())
             time.sleep(pause)
             pause = min(pause * 2, 0.01)
 
@@ -348,7 +378,7 @@ def changes(root: Path, since: Mark, now: Mark) -> list[tuple[str, bool]] | None
     if since.session != now.session or since.offset > now.offset:
         return None
     try:
-        with open(root / WATCH_DIR / f"journal-{now.session}", "rb") as journal:
+        with _journal(OwnFolder(root, WATCH_DIR), now.session) as journal:
             journal.seek(since.offset)
             data = journal.read(now.offset - since.offset)
     except OSError:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..app import EXIT_INVALID, AsOfOption, RepoOption, app, as_of_date, fail, locate_repo, say
+from ..app import EXIT_INVALID, AsOfOption, RepoOption, app, as_of_date, emit, fail, locate_repo, say
 from ..report_problems import format_text
 
 
@@ -73,4 +73,4 @@ def diff(
     from ..render.diff import to_json, to_md, to_text
 
     render = {DiffFormat.text: to_text, DiffFormat.markdown: to_md, DiffFormat.json: to_json}[format]
-    typer.echo(render(result), nl=False)
+    emit(render(result), None)

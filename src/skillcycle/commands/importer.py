@@ -7,7 +7,6 @@ files (checked through the normal loader before anything touches the disk).
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from ..app import (
-    EXIT_INVALID, EXIT_USAGE, RepoOption, app, as_of_date, fail, locate_repo, open_repo, print_problems_text, say,
+    EXIT_INVALID, EXIT_USAGE, RepoOption, app, as_of_date, emit, fail, locate_repo, open_repo, print_problems_text, say,
     write_atomically,
 )
 from ..extras import MissingExtra
@@ -93,8 +92,7 @@ def _finish(root: Path, plan: importing.Plan, source: str, dry_run: bool) -> Non
     if dry_run:
         for rel, text in plan.files.items():
             say(f"--- {rel} (would {'update' if rel in plan.replaces else 'create'})")
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            emit(text, None)
     else:  # competencies.yaml first: new skills never break a repo, roles that need them would
         for rel in sorted(plan.files, key=lambda r: r != "competencies.yaml"):
             write_atomically(root / rel, plan.files[rel])
@@ -119,7 +117,7 @@ def import_ratings(
     """Write one new assessments/ batch from a calibration sheet."""
     from .. import importing
 
-    day = as_of_date(date_)  # required: never today by default
+    day = as_of_date(date_, "--date")  # required: never today by default
     scale = _scale(levels)
     grid = _read(file, sheet)
     root = locate_repo(repo)

@@ -34,8 +34,7 @@ def review_packet(
     templates: Annotated[Optional[Path], typer.Option("--templates", help="Folder of templates that override the shipped ones (before the repo's own templates/).", show_default=False)] = None,
 ) -> None:
     """Prepare the review packet of PERSON: gaps, learning goals, check-ins, ratings, flags and coaching questions."""
-    from ..packet import build_packet
-    from ..render.packet import render_index, render_packet, template_dirs
+    from ..render.packet import TemplateProblem, template_dirs
     if (person is None) == (manager is None):
         raise fail("name one PERSON, or --manager ID with --out-dir")
     if manager is not None and (out_dir is None or output is not None):
@@ -48,7 +47,15 @@ def review_packet(
     root = locate_repo(repo)
     skills = open_repo(root, day)
     dirs = template_dirs(root, templates)
-    fmt = format.value
+    try:
+        _packets(skills, person, manager, out_dir, day, format.value, dirs, output, force)
+    except TemplateProblem as exc:
+        raise fail(str(exc)) from None
+
+
+def _packets(skills, person, manager, out_dir, day, fmt, dirs, output, force) -> None:
+    from ..packet import build_packet
+    from ..render.packet import render_index, render_packet
 
     if person is not None:
         _known(skills, person)

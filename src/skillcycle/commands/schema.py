@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..app import EXIT_INVALID, EXIT_OK, app, fail, say, write_atomically
+from ..app import EXIT_INVALID, EXIT_OK, app, emit, fail, say, write_atomically
+from ..safetext import json_text
 from ..walk import FOLDER_KINDS, TOP_KINDS
 
 KINDS = (*TOP_KINDS, *FOLDER_KINDS)  # as jsonschema_export.KINDS, without importing the models to start
@@ -43,9 +44,9 @@ def schema(
     texts = all_schemas() if kind is None else {file_name(kind): render(schema_for(kind))}
     if out is None:
         if kind is not None:
-            typer.echo(texts[file_name(kind)], nl=False)
+            emit(texts[file_name(kind)], None)
         else:
-            typer.echo(json.dumps({name: json.loads(text) for name, text in texts.items()}, indent=2, ensure_ascii=False))
+            emit(json_text({name: json.loads(text) for name, text in texts.items()}, indent=2), None)
         raise typer.Exit(EXIT_OK)
     if check:
         outdated = [name for name in stale(out) if name in texts]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Callable
 
 from ..levels import Level
 from ..repodiff import RepoDiff
+from ..safetext import json_text
 from .table import Column, Table, to_markdown, to_plain
 
 
@@ -99,4 +99,4 @@ def to_md(diff: RepoDiff) -> str:
 
 
 def to_json(diff: RepoDiff) -> str:
-    return json.dumps(diff.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return json_text(diff.to_dict(), indent=2) + "\n"

@@ -6,12 +6,12 @@ from gaps.gap_report."""
 from __future__ import annotations
 
 import functools
-import json
 from typing import TYPE_CHECKING, Any
 
 from ..app import terminal_safe
 from ..levels import Level
 from . import table as tables
+from ..safetext import json_text
 from .table import Column, Table
 
 if TYPE_CHECKING:  # gaps brings pandas: a remembered table reads back and prints without it
@@ -197,7 +197,7 @@ def _json_list(items: list[dict[str, Any]]) -> str:
     """One item per line: readable, diffable, and written by the C encoder (indent= is pure Python, 10x slower)."""
     if not items:
         return "[]"
-    return "[\n" + ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in items) + "\n  ]"
+    return "[\n" + ",\n".join("    " + json_text(item) for item in items) + "\n  ]"
 
 
 def to_json(report: GapReport) -> str:
@@ -209,7 +209,7 @@ def to_json(report: GapReport) -> str:
     ]
     head = {"as_of": report.query.as_of.isoformat(), "horizon_months": report.query.horizon_months,
             "by": report.query.by}
-    lines = [f"  {json.dumps(key)}: {json.dumps(value)}," for key, value in head.items()]
+    lines = [f"  {json_text(key)}: {json_text(value)}," for key, value in head.items()]
     lines.append(f'  "rows": {_json_list(row_items)},')
     lines.append(f'  "people": {_json_list(people_records(report))}')
     return "{\n" + "\n".join(lines) + "\n}"

@@ -5,11 +5,11 @@ formatting and the change between quarters."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from ..metrics_report import MetricsReport, QuarterMetrics, r3
+from ..safetext import json_text
 from .table import Column, Table, to_markdown, to_plain
 
 # --- what each headline row shows ---------------------------------------------------
@@ -286,7 +286,7 @@ def tables(report: MetricsReport) -> list[Table]:
 # --- the formats -------------------------------------------------------------------------------
 
 def render_json(report: MetricsReport) -> str:
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+    return json_text(report.to_json(), indent=2)
 
 
 def render_plain(report: MetricsReport) -> str:

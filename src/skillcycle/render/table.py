@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
+
+from ..safetext import show_controls, spreadsheet_safe
 
 Cell = Any  # str | int | float | None
 
@@ -33,17 +34,20 @@ class Table:
 
 
 def cell_text(value: Cell) -> str:
+    """A cell as every rendering shows it, control characters made visible."""
     if value is None:
         return "—"
     if isinstance(value, float):
         return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.1f}"
-    return str(value)
+    return show_controls(str(value))
 
 
 def to_rich(table: Table) -> RichTable:
-    rich = RichTable(title=table.title, caption=table.caption, caption_justify="left", header_style="bold")
+    rich = RichTable(
+        title=_plain_text(table.title), caption=_plain_text(table.caption), caption_justify="left", header_style="bold"
+    )
     for column in table.columns:
-        rich.add_column(column.header, justify=column.align, overflow="fold")
+        rich.add_column(Text(show_controls(column.header)), justify=column.align, overflow="fold")
     for row in table.rows:
         cells = []
         for column, value in zip(table.columns, row):
@@ -51,6 +55,10 @@ def to_rich(table: Table) -> RichTable:
             cells.append(Text(cell_text(value), style=style or ""))  # Text: user data never parsed as markup
         rich.add_row(*cells)
     return rich
+
+
+def _plain_text(text: str | None) -> Text | None:
+    return None if text is None else Text(show_controls(text))
 
 
 def to_plain(table: Table) -> str:
@@ -85,25 +93,6 @@ def to_markdown(table: Table) -> str:
     if table.caption:
         out += ["", _md_escape(table.caption)]
     return "\n".join(out)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def show_controls(text: str) -> str:
-    """Control characters (ANSI escapes, cursor moves) as visible escapes, so they never run in a terminal."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
-
-
-def spreadsheet_safe(value: Cell) -> Cell:
-    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection) by prefixing a quote;
-    control characters become visible escapes (they are never data a sheet can hold)."""
-    if isinstance(value, str):
-        value = show_controls(value)
-        if value.startswith(FORMULA_STARTS):
-            return "'" + value
-    return value
 
 
 def to_csv(headers: list[str], rows: list[list[Cell]]) -> str:
