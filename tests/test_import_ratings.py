@@ -67,8 +67,11 @@ def test_every_bad_cell_is_reported_with_its_position_and_nothing_is_written(tin
         "q3.csv:A2 (person): person 'Ada Lovelace' is ambiguous: it matches ada, ada2; write the id",
         "q3.csv:B3 (SQL): unknown level 'Profcient'; use none, foundational, proficient, expert (or 0-3) or pass --levels — did you mean 'proficient'?",
         "q3.csv:A4 (person): unknown person 'Nobody'",
-        "q3.csv:D4 (coaching): unknown level '4'; use none, foundational, proficient, expert (or 0-3) or pass --levels",
         "q3.csv:A5 (person): 'lin' has two rows (also row 3)",
+        # the 4 makes every number of the sheet another scale's, the 2 and the 1 too: one problem for all
+        "q3.csv: the level cells hold the numbers 1, 2, 4, which are not skillcycle's 0-3 scale: none of them is read "
+        'until the sheet\'s scale is given: --levels "1=?,2=?,4=?" (each ? one of none, foundational, proficient, expert, '
+        "or nothing for not required)",
         "skillcycle: nothing written: 6 problems in q3.csv",
     ]
     assert tree_digest(tiny) == before
@@ -213,3 +216,20 @@ def test_any_text_is_written_as_a_scalar_the_strict_reader_reads_back(text: str)
     rendered = importing.scalar(text)
     doc = yamlstrict.parse(f"a: {{v: {rendered}}}\nb: {rendered}\n".encode())
     assert not doc.findings and doc.value == {"a": {"v": text}, "b": text}
+
+
+def test_a_five_level_sheet_is_one_scale_not_read_as_ours(tiny: Path, tmp_path: Path) -> None:
+    """A 1-5 sheet whose first columns use only 1-3: the 4s and 5s elsewhere show the scale, so
+    the 1-3 cells are not read as foundational..expert either, and the template lists every value."""
+    sheet = write_csv(tmp_path / "five.csv", [["person", "sql", "python"], ["ada", "1", "2"], ["lin", "3", "5.0"]])
+    before = tree_digest(tiny)
+    refused = import_ratings(tiny, sheet)
+    assert refused.exit_code == 1
+    assert '--levels "1=?,2=?,3=?,5=?"' in refused.stderr and refused.stderr.count("five.csv") == 2
+    assert tree_digest(tiny) == before
+    mapped = import_ratings(tiny, sheet, "--levels", "1=none,2=foundational,3=proficient,4=proficient,5=expert", "--dry-run")
+    assert mapped.exit_code == 0, mapped.output
+    assert "{person: lin, skill: python, level: expert}" in mapped.stdout and "{person: ada, skill: sql, level: none}" in mapped.stdout
+    ours = import_ratings(tiny, write_csv(tmp_path / "ours.csv", [["person", "sql"], ["ada", "0"], ["lin", "3"]]), "--dry-run")
+    assert ours.exit_code == 0
+    assert "numbers read as skillcycle's levels: 0 none, 1 foundational, 2 proficient, 3 expert (found 0, 3)" in ours.stdout

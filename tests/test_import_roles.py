@@ -88,7 +88,31 @@ def test_existing_roles_need_update_and_update_keeps_the_rest(tiny: Path, tmp_pa
     analyst = load_repo(tiny).roles["analyst"]
     assert analyst.requires == {"sql": Level.EXPERT, "python": Level.FOUNDATIONAL, "coaching": Level.FOUNDATIONAL}
     assert analyst.next == ["lead"] and analyst.changes[0].requires == {"python": Level.PROFICIENT}
-    assert requires(tiny, "lead") == {"coaching": "expert"}  # the empty sql cell removed that requirement
+    assert requires(tiny, "lead") == {"coaching": "expert", "sql": "expert"}  # an empty cell removes nothing...
+    assert "role lead: kept sql (not filled in the sheet; --prune removes them)" in result.stdout
+    assert "role analyst: sql proficient -> expert; + coaching foundational" in result.stdout
+    result = import_roles(tiny, sheet, "--update", "--prune")
+    assert result.exit_code == 0, result.output
+    assert requires(tiny, "lead") == {"coaching": "expert"}  # ...unless asked to
+    assert "role lead: - sql expert (removed)" in result.stdout
+
+
+def test_an_update_of_one_skill_in_the_long_layout_keeps_the_rest_and_says_what_moves(tiny: Path, tmp_path: Path) -> None:
+    """The long layout lists rows, not a whole role: one row changes one requirement."""
+    sheet = write_csv(tmp_path / "one.csv", [["role", "skill", "level"], ["analyst", "sql", "expert"]])
+    before = tree_digest(tiny)
+    dry = import_roles(tiny, sheet, "--update", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "role analyst: sql proficient -> expert\n" in dry.stdout
+    assert "role analyst: kept python (not filled in the sheet; --prune removes them)" in dry.stdout
+    assert tree_digest(tiny) == before
+    assert import_roles(tiny, sheet, "--update").exit_code == 0
+    analyst = load_repo(tiny).roles["analyst"]
+    assert analyst.requires == {"sql": Level.EXPERT, "python": Level.FOUNDATIONAL}
+    assert analyst.changes[0].requires == {"python": Level.PROFICIENT}  # the dated change kept too
+    pruned = import_roles(tiny, sheet, "--update", "--prune", "--dry-run")
+    assert "role analyst: - python foundational (removed); 2027-01-01: python proficient -> nothing" in pruned.stdout
+    assert import_roles(tiny, sheet, "--prune").exit_code == 2  # --prune goes with --update
 
 
 def test_long_layout_with_dated_changes(tmp_path: Path) -> None:
@@ -158,3 +182,19 @@ def test_parse_scale() -> None:
         except ValueError:
             continue
         raise AssertionError(bad)
+
+
+def test_a_failure_on_the_last_file_leaves_no_file_written(tiny: Path, tmp_path: Path, disk_full_on) -> None:
+    """Importing writes competencies.yaml and two role files; the last one fails (a full disk,
+    a read-only folder): neither the map nor the other role is written."""
+    before = tree_digest(tiny)
+    sheet = write_csv(tmp_path / "matrix.csv", [
+        ["Skill", "Data Scientist I", "data-scientist-2"], ["family", "science", "science"],
+        ["SQL", "Working knowledge", "Expert"], ["Machine learning", "Awareness", "Practitioner"],
+    ])
+    disk_full_on("data-scientist-i.yaml")
+    result = import_roles(tiny, sheet, "--levels", FT_LEVELS)
+    assert result.exit_code == 2, result.output
+    assert "cannot write" in result.stderr and "data-scientist-i.yaml: No space left on device; nothing written" in result.stderr
+    assert tree_digest(tiny) == before
+    assert not list(tiny.rglob("*.tmp"))

@@ -84,7 +84,7 @@ def test_statements_become_one_completions_batch(tiny: Path, tmp_path: Path) -> 
     lines = result.stdout.splitlines()
     assert lines[0] == "14 statements: 2 completion records, 12 skipped"
     assert reasons(result.stdout) == {
-        "already-recorded": 1, "duplicate": 1, "verb": 3, "not-completed": 1, "unknown-person": 1, "no-mbox": 1,
+        "already-recorded": 1, "duplicate": 1, "verb": 3, "not-completed": 1, "unknown-person": 1, "account-actor": 1,
         "unmapped-activity": 1, "bad-timestamp": 1, "voided": 1, "not-a-statement": 1,
     }
     assert "verb is not completed or passed [verb] (e.g. #4 00000000-0000-4000-8000-000000000004, #5" in result.stdout
@@ -123,3 +123,45 @@ def test_two_people_sharing_an_email_are_not_guessed(tiny: Path, tmp_path: Path)
     (tiny / "people" / "lin.yaml").write_text("name: Lin Wei\nrole: analyst\nmanager: grace\nemail: ada@tiny.example\n")
     result = convert_xapi(load_repo(tiny), [statement(1, timestamp="2026-09-01T10:00:00Z")], {SQL_101: "sql-101"})
     assert result.records == [] and list(result.skipped) == ["unknown-person"]
+
+
+def test_account_actors_alone_are_refused_with_the_reason(tiny: Path, tmp_path: Path) -> None:
+    """Moodle and cmi5 name actors by LMS account: every statement skipped for one reason is not
+    "nothing to write" with exit 0, but exit 2 with that reason."""
+    data, mapping = setup(tiny, tmp_path, [statement(n, email=None) for n in range(1, 4)])
+    before = tree_digest(tiny)
+    result = run("import", "xapi", data, "--resources", mapping, "--repo", tiny)
+    assert result.exit_code == 2, result.output
+    assert "3 skipped: actor is an LMS account (homePage and name), not an email" in result.stdout
+    assert result.stderr.strip() == (
+        "skillcycle: nothing written: every statement was skipped: actor is an LMS account (homePage and name), "
+        "not an email: skillcycle matches people by email [account-actor]"
+    )
+    assert tree_digest(tiny) == before
+
+
+def test_a_completion_taken_back_later_is_not_imported(tiny: Path, tmp_path: Path) -> None:
+    lin = "lin@tiny.example"
+    data, mapping = setup(tiny, tmp_path, [
+        statement(1, email=lin, timestamp="2026-07-20T09:00:00Z"),  # completed...
+        statement(2, email=lin, timestamp="2026-07-22T09:00:00+02:00", completion=False),  # ...taken back two days later
+        statement(3, email=lin, timestamp="2026-07-25T09:00:00Z"),  # completed again: this one stands
+        statement(4, email="ada@tiny.example", timestamp="2026-07-21T09:00:00Z", completion=False),  # nothing of ada's to undo
+    ])
+    result = run("import", "xapi", data, "--resources", mapping, "--repo", tiny, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "  - {person: lin, resource: sql-101, date: 2026-07-25, completed: true}\n" in result.stdout
+    assert "2026-07-20" not in result.stdout
+    assert reasons(result.stdout) == {"undone": 1, "not-completed": 2}
+
+
+def test_a_page_of_a_paged_export_says_it_is_partial(tiny: Path, tmp_path: Path) -> None:
+    data, mapping = setup(tiny, tmp_path, [])
+    more = "/xapi/statements?more=eyJwYWdlIjoyfQ"
+    data.write_text(json.dumps({"statements": [statement(1, email="lin@tiny.example", timestamp="2026-07-25T09:00:00Z")], "more": more}))
+    result = run("import", "xapi", data, "--resources", mapping, "--repo", tiny, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert f"statements.json is one page of a longer export (more: {more})" in result.stderr
+    last = data.with_name("last.json")
+    last.write_text(json.dumps({"statements": [statement(1, email="lin@tiny.example", timestamp="2026-07-25T09:00:00Z")], "more": ""}))
+    assert "one page" not in run("import", "xapi", last, "--resources", mapping, "--repo", tiny, "--dry-run").stderr

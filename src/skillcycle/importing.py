@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -250,6 +250,8 @@ class Scale:
         if self.mapping is not None:
             if text.casefold() in self.mapping:
                 return self.mapping[text.casefold()], None
+            if NUMBER.fullmatch(text) and _number_text(text) in self.mapping:  # 5.0 as a spreadsheet writes 5
+                return self.mapping[_number_text(text)], None
             return None, f"{text!r} is not in --levels (expected one of: {', '.join(self.labels)}){did_you_mean(text, self.labels)}"
         try:
             return parse_level("none" if text.casefold() == "none" else text), None
@@ -279,6 +281,15 @@ def parse_scale(text: str | None) -> Scale:
     if not mapping:
         raise ValueError("--levels is empty")
     return Scale(mapping, tuple(labels))
+
+
+NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def _number_text(text: str) -> str:
+    """'2', '2.0' and '+2' (as spreadsheets write them) are the one value 2."""
+    value = float(text)
+    return str(int(value)) if value == int(value) else str(value)
 
 
 # --- YAML text --------------------------------------------------------------------
@@ -321,6 +332,40 @@ class Plan:
     replaces: set[str] = field(default_factory=set)  # paths in files that already exist and may be overwritten
     issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # summary lines for the user
+    numbers: dict[str, list[Issue]] = field(default_factory=dict)  # bare numbers in level cells -> their cells
+
+    def level(self, scale: Scale, cell: Cell, header: Cell | str | None) -> tuple[Level | None, bool]:
+        """A level cell read on `scale`: (level, ok); an empty or not-required cell is (None, True).
+        Without --levels, bare numbers are remembered: `check_numbers` reads them as one scale."""
+        if scale.mapping is None and NUMBER.fullmatch(cell.text):
+            self.numbers.setdefault(_number_text(cell.text), []).append(_issue("", cell, header))
+        level, error = scale.read(cell.text)
+        if error:
+            self.issues.append(_issue(error, cell, header))
+            return None, False
+        return level, True
+
+    def check_numbers(self) -> None:
+        """The numbers of one sheet are one scale: when any of them is not 0-3 (a 1-5 or 0-4 sheet),
+        none of them is read as skillcycle's levels, and the user is given a --levels template
+        of the values found; when all are, the note says how they were read."""
+        if not self.numbers:
+            return
+        found = sorted(self.numbers, key=float)
+        if set(found) <= {"0", "1", "2", "3"}:
+            self.notes.append(
+                f"numbers read as skillcycle's levels: 0 none, 1 foundational, 2 proficient, 3 expert (found {', '.join(found)}); "
+                "if the sheet uses another scale, give it with --levels"
+            )
+            return
+        numeric = {issue.cell for issues in self.numbers.values() for issue in issues}
+        self.issues = [issue for issue in self.issues if issue.cell not in numeric]
+        template = ",".join(f"{value}=?" for value in found)
+        self.issues.append(Issue(
+            f"the level cells hold the numbers {', '.join(found)}, which are not skillcycle's 0-3 scale: none of them is read "
+            f'until the sheet\'s scale is given: --levels "{template}" (each ? one of none, foundational, proficient, '
+            "expert, or nothing for not required)"
+        ))
 
 
 def _columns(header: list[Cell]) -> dict[str, int]:
@@ -369,6 +414,7 @@ def plan_ratings(
     long = "skill" in columns and "level" in columns
     reader = _long_ratings if long else _wide_ratings
     ratings = reader(repo, sheet, people, scale, plan, columns)
+    plan.check_numbers()
     if not ratings and not plan.issues:
         plan.issues.append(Issue("the sheet holds no ratings (every level cell is empty)"))
     if plan.issues:
@@ -420,10 +466,8 @@ def _long_ratings(repo: Repo, sheet: Sheet, people: Matcher, scale: Scale, plan:
                 plan.issues.append(_issue(error, cell, header[col]))
                 bad = True
             found[key] = ident
-        level_cell = row[level_col]
-        level, error = scale.read(level_cell.text)
-        if error:
-            plan.issues.append(_issue(error, level_cell, header[level_col]))
+        level, ok = plan.level(scale, row[level_col], header[level_col])
+        if not ok:
             continue
         if level is None:  # an empty (or --levels "not rated") cell: no rating
             continue
@@ -488,10 +532,8 @@ def _wide_ratings(repo: Repo, sheet: Sheet, people: Matcher, scale: Scale, plan:
         else:
             rows_of[person] = who
         for i, skill in skill_of.items():
-            level, error = scale.read(row[i].text)
-            if error:
-                plan.issues.append(_issue(error, row[i], header[i]))
-            elif level is not None and person:
+            level, ok = plan.level(scale, row[i], header[i])
+            if ok and level is not None and person:
                 ratings.append({"person": person, "skill": skill, "level": level.slug})
     return ratings
 
@@ -510,9 +552,9 @@ class RoleDraft:
     title: str | None = None
     family: str | None = None
     existing: bool = False
-    requires: dict[str, Level | None] = field(default_factory=dict)  # None: remove (an empty cell with --update)
+    requires: dict[str, Level | None] = field(default_factory=dict)  # None: an empty cell (removes only with --prune)
     changes: dict[date, dict[str, Level]] = field(default_factory=dict)
-    replace_all: bool = False  # long layout: the sheet is the role's whole requirement list
+    whole_list: bool = False  # long layout: the sheet lists every requirement of the role (removes the others with --prune)
     label: Cell | None = None
 
 
@@ -528,8 +570,9 @@ class SkillDraft:
 class _RolesReader:
     """Shared state of one roles import: matching rows to skills (creating new ones) and labels to roles."""
 
-    def __init__(self, repo: Repo, scale: Scale, family: str | None, update: bool, category: str, plan: Plan):
+    def __init__(self, repo: Repo, scale: Scale, family: str | None, update: bool, category: str, plan: Plan, prune: bool = False):
         self.repo, self.scale, self.family, self.update, self.category, self.plan = repo, scale, family, update, category, plan
+        self.prune = prune
         self.roles_matcher = Matcher("role", {rid: (r.title, slugify(r.title)) for rid, r in repo.roles.items()})
         self.skills_matcher = skills_matcher(repo)
         self.refused: set[str] = set()  # role ids already reported (the long layout repeats a role on many rows)
@@ -597,30 +640,27 @@ class _RolesReader:
             self.plan.issues.append(_issue(error, cell, header))
             self.refused.add(ident)
             return None
-        draft = RoleDraft(ident, title or (None if existing else cell.text), family, existing, replace_all=long, label=cell)
+        draft = RoleDraft(ident, title or (None if existing else cell.text), family, existing, whole_list=long, label=cell)
         self.roles[ident] = draft
         return draft
 
     def level(self, cell: Cell, header: Cell | str | None) -> tuple[Level | None, bool]:
-        """(level, ok); an empty or not-required cell is (None, True)."""
-        level, error = self.scale.read(cell.text)
-        if error:
-            self.plan.issues.append(_issue(error, cell, header))
-            return None, False
-        return level, True
+        return self.plan.level(self.scale, cell, header)
 
 
 def plan_roles(
     repo: Repo, sheet: Sheet, competencies_text: str, *, scale: Scale = Scale(), family: str | None = None,
     update: bool = False, transpose: bool = False, category: str = "technical", role_files: dict[str, str] | None = None,
-    origin: str = "",
+    origin: str = "", prune: bool = False,
 ) -> Plan:
     """Role files (and new skills appended to competencies.yaml) from a requirements matrix.
 
     Layouts: wide (rows = skills, one column per role; `transpose` or a first
     header 'role' for rows = roles) or long (columns role, skill, level and
     optionally effective, title, family). `role_files` maps existing role ids to
-    their repo-relative paths, for --update.
+    their repo-relative paths, for --update: an existing role changes only in the cells
+    the sheet fills; with `prune` its empty cells (wide) or the requirements it does not
+    list (long) are removed too. Every change of an existing role is a note.
     """
     plan = Plan()
     if category not in CATEGORIES:
@@ -629,7 +669,7 @@ def plan_roles(
     if not sheet.grid or not sheet.body:
         plan.issues.append(Issue("the sheet has no rows under its header"))
         return plan
-    reader = _RolesReader(repo, scale, family, update, category, plan)
+    reader = _RolesReader(repo, scale, family, update, category, plan, prune)
     columns = _columns(sheet.header)
     long = {"role", "skill", "level"} <= set(columns)
     if long:
@@ -637,15 +677,18 @@ def plan_roles(
     else:
         first = sheet.header[0].text.casefold()
         _wide_roles(reader, sheet.transposed() if transpose or first in ("role", "roles") else sheet)
+    plan.check_numbers()
     if not reader.roles and not plan.issues:
         plan.issues.append(Issue("the sheet names no roles"))
     if plan.issues:
         return plan
     for draft in reader.roles.values():
         rel = (role_files or {}).get(draft.id, f"roles/{draft.id}.yaml")
-        plan.files[rel] = _role_yaml(repo, draft, origin)
+        requires, changes = _merged(repo.roles.get(draft.id), draft, prune)
+        plan.files[rel] = _role_yaml(repo, draft, requires, changes, origin)
         if draft.existing:
             plan.replaces.add(rel)
+            plan.notes += _requirement_changes(repo.roles[draft.id], draft, requires, changes, prune)
     if reader.new_skills:
         plan.files["competencies.yaml"] = append_skills(competencies_text, list(reader.new_skills.values()))
         plan.replaces.add("competencies.yaml")
@@ -718,24 +761,55 @@ def _long_roles(reader: _RolesReader, sheet: Sheet, columns: dict[str, int]) -> 
             draft.changes.setdefault(effective, {})[skill] = level
 
 
-def _role_yaml(repo: Repo, draft: RoleDraft, origin: str) -> str:
+Requirements = dict[str, Level]
+Changes = dict[date, dict[str, Level]]
+
+
+def _merged(old: Any, draft: RoleDraft, prune: bool) -> tuple[Requirements, Changes]:
+    """The requirements and dated changes a role gets: a new role's are the sheet's; an existing
+    role keeps everything the sheet does not fill, unless `prune` (see plan_roles)."""
+    filled = {s: l for s, l in draft.requires.items() if l is not None}
+    if old is None or (prune and draft.whole_list):
+        return filled, {d: draft.changes[d] for d in sorted(draft.changes)}
+    requires = dict(old.requires)
+    for skill, level in draft.requires.items():
+        if level is not None:
+            requires[skill] = level
+        elif prune:
+            requires.pop(skill, None)
+    changes: Changes = {}
+    for change in old.changes:
+        changes.setdefault(change.effective, {}).update(change.requires)
+    for effective, required in draft.changes.items():
+        changes.setdefault(effective, {}).update(required)
+    return requires, {d: changes[d] for d in sorted(changes)}
+
+
+def _requirement_changes(old: Any, draft: RoleDraft, requires: Requirements, changes: Changes, prune: bool) -> list[str]:
+    """What an update does to an existing role, a line each: changed, added and removed
+    requirements, and what was kept because removing needs --prune."""
+    before = dict(old.requires)
+    moves = [f"{s} {Level(before[s]).slug} -> {Level(requires[s]).slug}" for s in sorted(before.keys() & requires.keys()) if before[s] != requires[s]]
+    moves += [f"+ {s} {Level(requires[s]).slug}" for s in sorted(requires.keys() - before.keys())]
+    moves += [f"- {s} {Level(before[s]).slug} (removed)" for s in sorted(before.keys() - requires.keys())]
+    old_changes = {(c.effective, s): Level(l).slug for c in old.changes for s, l in c.requires.items()}
+    new_changes = {(d, s): Level(l).slug for d, required in changes.items() for s, l in required.items()}
+    moves += [f"{d.isoformat()}: {s} {old_changes.get((d, s), 'nothing')} -> {new_changes.get((d, s), 'nothing')}"
+              for d, s in sorted(old_changes.keys() | new_changes.keys()) if old_changes.get((d, s)) != new_changes.get((d, s))]
+    lines = [f"role {draft.id}: " + ("; ".join(moves) if moves else "no change")]
+    if not prune:
+        listed = set(draft.requires)
+        kept = sorted(s for s in before if (s not in listed and draft.whole_list) or (s in listed and draft.requires[s] is None))
+        if kept:
+            lines.append(f"role {draft.id}: kept {', '.join(kept)} (not filled in the sheet; --prune removes them)")
+    return lines
+
+
+def _role_yaml(repo: Repo, draft: RoleDraft, requires: Requirements, changes: Changes, origin: str) -> str:
     old = repo.roles.get(draft.id)
     title = draft.title or (old.title if old else draft.id)
     family = draft.family or (old.family if old else None)
     next_roles = list(old.next) if old else []
-    if draft.replace_all or old is None:
-        requires = {s: l for s, l in draft.requires.items() if l is not None}
-        changes = {d: draft.changes[d] for d in sorted(draft.changes)}
-    else:
-        requires = dict(old.requires)
-        for skill, level in draft.requires.items():
-            if level is None:
-                requires.pop(skill, None)
-            else:
-                requires[skill] = level
-        changes = {}
-        for change in old.changes:
-            changes.setdefault(change.effective, {}).update(change.requires)
     lines = [header_comment("roles", origin), f"title: {scalar(title)}\n", f"family: {scalar(family)}\n"]
     if next_roles:
         lines.append(f"next: [{', '.join(scalar(n) for n in next_roles)}]\n")
@@ -795,6 +869,8 @@ SKIP_REASONS = {
     "verb": "verb is not completed or passed",
     "not-completed": "result.completion is false",
     "no-mbox": "actor has no mbox (mailto:) to match a person's email",
+    "account-actor": "actor is an LMS account (homePage and name), not an email: skillcycle matches people by email",
+    "undone": "a later statement of the same person and activity says it is not completed",
     "unknown-person": "no person has the actor's email",
     "unmapped-activity": "activity is not in the --resources map",
     "bad-timestamp": "timestamp missing or not ISO 8601",
@@ -803,17 +879,20 @@ SKIP_REASONS = {
 }
 
 
-def read_statements(path: Path) -> list[Any]:
-    """An LRS export: a JSON array of statements, or an object with a `statements` array."""
+def read_statements(path: Path) -> tuple[list[Any], str | None]:
+    """An LRS export: a JSON array of statements, or an LRS page (`{"statements": [...], "more": IRL}`);
+    with the page's `more` link when it has one (later pages are not in this file)."""
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SheetError(f"{path.name}: not a readable JSON file ({exc})") from None
+    more = None
     if isinstance(data, dict) and isinstance(data.get("statements"), list):
+        more = data.get("more") if isinstance(data.get("more"), str) and data.get("more") else None
         data = data["statements"]
     if not isinstance(data, list):
         raise SheetError(f"{path.name}: expected a JSON array of xAPI statements")
-    return data
+    return data, more
 
 
 def read_resource_map(path: Path, repo: Repo) -> tuple[dict[str, str], list[Issue]]:
@@ -851,6 +930,9 @@ def convert_xapi(repo: Repo, statements: list[Any], activities: dict[str, str]) 
     A statement counts when its verb is completed or passed and result.completion
     is not false: then `completed: true` on the date of its timestamp (as written,
     in the statement's own time zone). Other verbs (failed, attempted, ...) are skipped.
+    A later completed or passed statement of the same person and activity whose
+    result.completion is false (the LMS took the completion back) undoes the completions
+    before it.
     """
     by_email: dict[str, list[str]] = {}
     for pid, person in repo.people.items():
@@ -860,19 +942,26 @@ def convert_xapi(repo: Repo, statements: list[Any], activities: dict[str, str]) 
         s["object"].get("id") for s in statements
         if isinstance(s, dict) and _get(s, "verb", "id") == XAPI_VOIDED and isinstance(s.get("object"), dict)
     }
+    read = [_xapi_read(statement, by_email, activities, voided) for statement in statements]
+    taken_back: dict[tuple[str, str], datetime] = {}  # (person, resource) -> the last time a completion was taken back
+    for record, reason, moment in read:
+        if reason == "not-completed" and record is not None and moment is not None:
+            key = (record["person"], record["resource"])
+            taken_back[key] = max(moment, taken_back.get(key, moment))
     recorded = {(r.person, r.resource, r.date) for _, batch in repo.completions for r in batch.records}
     records: list[dict] = []
     seen: set[tuple] = set()
     skipped: dict[str, list[str]] = {}
-    for index, statement in enumerate(statements, 1):
+    for index, (statement, (record, reason, moment)) in enumerate(zip(statements, read), 1):
         label = f"#{index}"
         if isinstance(statement, dict) and isinstance(statement.get("id"), str):
             label += f" {statement['id']}"
-        record, reason = _xapi_record(statement, by_email, activities, voided)
-        if record is not None:
+        if not reason:
             key = (record["person"], record["resource"], record["date"])
-            reason = "already-recorded" if key in recorded else "duplicate" if key in seen else None
-            if reason is None:
+            undone = taken_back.get(key[:2])
+            reason = ("undone" if undone is not None and moment < undone else "already-recorded" if key in recorded
+                      else "duplicate" if key in seen else "")
+            if not reason:
                 seen.add(key)
                 records.append(record)
                 continue
@@ -889,29 +978,31 @@ def _get(obj: Any, *keys: str) -> Any:
     return obj
 
 
-def _xapi_record(s: Any, by_email: dict[str, list[str]], activities: dict[str, str], voided: set) -> tuple[dict | None, str]:
+def _xapi_read(s: Any, by_email: dict[str, list[str]], activities: dict[str, str], voided: set) -> tuple[dict | None, str, datetime | None]:
+    """(record, "", moment) for a completion; (None or the record it takes back, reason, moment) otherwise."""
     if not isinstance(s, dict) or not all(isinstance(s.get(k), dict) for k in ("actor", "verb", "object")):
-        return None, "not-a-statement"
+        return None, "not-a-statement", None
     if s.get("id") in voided:
-        return None, "voided"
+        return None, "voided", None
     if _get(s, "verb", "id") not in XAPI_COMPLETED:
-        return None, "verb"
-    if _get(s, "result", "completion") is False:
-        return None, "not-completed"
+        return None, "verb", None
+    taken_back = _get(s, "result", "completion") is False
     mbox = _get(s, "actor", "mbox")
     if not isinstance(mbox, str) or not mbox.lower().startswith("mailto:"):
-        return None, "no-mbox"
+        return None, "account-actor" if isinstance(_get(s, "actor", "account"), dict) else "no-mbox", None
     people = by_email.get(mbox[len("mailto:"):].strip().casefold(), [])
     if len(people) != 1:  # two people with one email cannot be told apart
-        return None, "unknown-person"
+        return None, "unknown-person", None
     resource = activities.get(_get(s, "object", "id"))
     if resource is None:
-        return None, "unmapped-activity"
+        return None, "unmapped-activity", None
     try:
-        day = datetime.fromisoformat(str(s.get("timestamp"))).date()
+        moment = datetime.fromisoformat(str(s.get("timestamp")))
     except ValueError:
-        return None, "bad-timestamp"
-    return {"person": people[0], "resource": resource, "date": day, "completed": True}, ""
+        return None, "bad-timestamp", None
+    record = {"person": people[0], "resource": resource, "date": moment.date(), "completed": True}
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)  # no offset: UTC, as the spec says
+    return record, "not-completed" if taken_back else "", aware
 
 
 def completions_yaml(result: XapiResult, source: str, origin: str) -> str:
@@ -927,7 +1018,3 @@ def skipped_lines(result: XapiResult, examples: int = 3) -> list[str]:
         shown = ", ".join(labels[:examples]) + (", ..." if len(labels) > examples else "")
         out.append(f"  {len(labels):>5} skipped: {SKIP_REASONS[reason]} [{reason}] (e.g. {shown})")
     return out
-
-
-def count_by_reason(result: XapiResult) -> Counter:
-    return Counter({reason: len(labels) for reason, labels in result.skipped.items()})

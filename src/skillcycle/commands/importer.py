@@ -15,7 +15,7 @@ import typer
 
 from ..app import (
     EXIT_INVALID, EXIT_USAGE, RepoOption, app, as_of_date, emit, fail, locate_repo, open_repo, print_problems_text, say,
-    write_atomically,
+    write_files,
 )
 from ..extras import MissingExtra
 from ..walk import discover, kind_of
@@ -93,9 +93,8 @@ def _finish(root: Path, plan: importing.Plan, source: str, dry_run: bool) -> Non
         for rel, text in plan.files.items():
             say(f"--- {rel} (would {'update' if rel in plan.replaces else 'create'})")
             emit(text, None)
-    else:  # competencies.yaml first: new skills never break a repo, roles that need them would
-        for rel in sorted(plan.files, key=lambda r: r != "competencies.yaml"):
-            write_atomically(root / rel, plan.files[rel])
+    else:  # all or none: roles that need a new skill would break the repo without competencies.yaml
+        write_files({root / rel: text for rel, text in plan.files.items()})
     for note in plan.notes:
         say(note)
     verb = "would write" if dry_run else "wrote"
@@ -132,7 +131,8 @@ def import_roles(
     file: Annotated[Path, typer.Argument(help="Requirements matrix: .csv or .xlsx, rows = skills and one column per role (or --transpose), or long (role, skill, level).", show_default=False)],
     levels: LevelsOption = None,
     family: Annotated[Optional[str], typer.Option("--family", help="Role family of new roles without a 'family' row.", show_default=False)] = None,
-    update: Annotated[bool, typer.Option("--update", help="Allow changing roles that already exist.")] = False,
+    update: Annotated[bool, typer.Option("--update", help="Allow changing roles that already exist: only the cells the sheet fills change.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="With --update, also remove a role's requirements that the sheet leaves empty (or, in the long layout, does not list).")] = False,
     transpose: Annotated[bool, typer.Option("--transpose", help="Rows are roles and columns are skills.")] = False,
     category: Annotated[str, typer.Option("--category", help="Category of new skills without a 'category' column.")] = "technical",
     sheet: SheetOption = None,
@@ -142,6 +142,8 @@ def import_roles(
     """Create roles/ files (and add missing skills to competencies.yaml) from a role x skill matrix."""
     from .. import importing
 
+    if prune and not update:
+        raise fail("--prune removes requirements of existing roles: it goes with --update")
     scale = _scale(levels)
     grid = _read(file, sheet)
     root = locate_repo(repo)
@@ -152,7 +154,7 @@ def import_roles(
     text = (root / competencies).read_text(encoding="utf-8-sig")
     plan = importing.plan_roles(
         valid, grid, text, scale=scale, family=family, update=update, transpose=transpose, category=category,
-        role_files=role_files, origin=file.name,
+        role_files=role_files, origin=file.name, prune=prune,
     )
     if "competencies.yaml" in plan.files and competencies != "competencies.yaml":
         plan.files[competencies] = plan.files.pop("competencies.yaml")
@@ -173,7 +175,7 @@ def import_xapi(
     from .. import importing
 
     try:
-        statements = importing.read_statements(file)
+        statements, more = importing.read_statements(file)
     except importing.SheetError as exc:
         raise fail(str(exc), EXIT_USAGE) from None
     root = locate_repo(repo)
@@ -189,7 +191,13 @@ def import_xapi(
         f"{'s' * (len(result.records) != 1)}, {skipped} skipped")
     for line in importing.skipped_lines(result):
         say(line)
+    if more is not None:
+        say(f"{file.name} is one page of a longer export (more: {more}): the statements of the later pages are not in it; "
+            "import each page", err=True)
     if not result.records and not issues:
+        if len(result.skipped) == 1 and statements:  # one cause for all: the file or the repo is not what the import expects
+            (reason,) = result.skipped
+            raise fail(f"nothing written: every statement was skipped: {importing.SKIP_REASONS[reason]} [{reason}]", EXIT_USAGE)
         say("nothing to write")
         return
     last = max((r["date"] for r in result.records), default=date.today())
