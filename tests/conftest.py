@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,40 @@ def tiny(tmp_path: Path) -> Path:
     target = tmp_path / "tiny"
     shutil.copytree(FIXTURES / "tiny", target, ignore=shutil.ignore_patterns(".skillcycle"))
     return target
+
+
+# A file changed within RACY_NS of a run is hashed again by the next one (cachefiles.RACY_NS,
+# 2 s): its "changed" time includes the ctime, which a test cannot set back as it sets mtimes.
+# In-process runs here use a 0.2 s window, and `wait_out_racy()` lets a test's files age past it.
+RACY_IN_TESTS = 200_000_000
+
+
+@pytest.fixture(autouse=True)
+def short_racy_window(monkeypatch):
+    from skillcycle import cache, cachefiles
+
+    monkeypatch.setattr(cachefiles, "RACY_NS", RACY_IN_TESTS)
+    monkeypatch.setattr(cache, "RACY_NS", RACY_IN_TESTS)
+
+
+def wait_out_racy() -> None:
+    """Until every file changed so far is older than the tests' racy window."""
+    time.sleep(RACY_IN_TESTS / 1e9 + 0.05)
+
+
+@pytest.fixture
+def disk_full_on(monkeypatch):
+    """`disk_full_on(name)`: from then on, writing a file called `name` fails as on a full disk."""
+    from skillcycle import atomic
+
+    real_stage = atomic._stage
+
+    def arrange(name: str) -> None:
+        def stage(path, parts, mode):
+            if path.name == name:
+                raise OSError(28, "No space left on device")
+            return real_stage(path, parts, mode)
+
+        monkeypatch.setattr(atomic, "_stage", stage)
+
+    return arrange

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import wait_out_racy
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
@@ -31,7 +32,9 @@ def summary(loaded: loader.Loaded) -> tuple:
 
 def copy(source: Path, tmp_path: Path) -> Path:
     """A copy without any cache the fixture gathered from other tests' runs."""
-    return Path(shutil.copytree(source, tmp_path / source.name, ignore=shutil.ignore_patterns(".skillcycle")))
+    copied = Path(shutil.copytree(source, tmp_path / source.name, ignore=shutil.ignore_patterns(".skillcycle")))
+    wait_out_racy()
+    return copied
 
 
 @pytest.fixture
@@ -80,7 +83,7 @@ def test_touch_without_change_is_a_hash_hit(tiny: Path, parses: list[str]) -> No
 
 def test_garbage_cache_is_rebuilt_with_the_same_result(tiny: Path, parses: list[str]) -> None:
     cold = loader.load(tiny, use_cache=True)
-    shards = sorted((tiny / cache.CACHE_DIR).iterdir())
+    shards = sorted((tiny / cachefiles.CACHE_DIR).iterdir())
     assert shards
     for i, shard in enumerate(shards):  # garbage, a torn write, and a valid header over a bad payload
         data = shard.read_bytes()

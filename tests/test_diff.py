@@ -327,3 +327,50 @@ def test_markdown_keeps_user_text_inert(history):
     row = next(line for line in result.stdout.splitlines() if "ada-billing-service" in line)
     assert "<script>" not in result.stdout and "Ship \\| &lt;script&gt;x&lt;/script&gt;" in row
     assert row.count(" | ") == 8  # nine cells: the | in the title does not split the row
+
+
+@needs_git
+@pytest.mark.parametrize("revision", ["--output=/tmp/skillcycle-diff-x", "-c core.pager=touch /tmp/x", "-p", "$(touch /tmp/x)", "HEAD;touch x"])
+def test_hostile_revisions_are_unknown_revisions(history, revision):
+    old = Path.cwd()
+    os.chdir(history)
+    try:  # after --: passed on as a revision, as a script would pass an untrusted ref, not read as an option
+        result = runner.invoke(app, ["diff", "--as-of", "2026-11-23", "--", revision], env={"GITHUB_ACTIONS": "", "SKILLCYCLE_REPO": None})
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("skillcycle: unknown revision") and result.stderr.count("\n") == 1
+    assert not Path("/tmp/skillcycle-diff-x").exists()
+
+
+@needs_git
+def test_programs_named_by_the_repos_git_config_never_run(history, tmp_path):
+    marker = tmp_path / "ran"
+    script = tmp_path / "hook.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    script.chmod(0o755)
+    top = git_location(history)[0]
+    for key, value in [("core.fsmonitor", str(script)), ("core.pager", str(script)), ("core.hooksPath", str(tmp_path)),
+                       ("pager.rev-parse", str(script)), ("pager.cat-file", str(script))]:
+        git(top, "config", key, value)
+    for name in ("post-checkout", "post-index-change", "reference-transaction"):
+        (tmp_path / name).write_text(script.read_text())
+        (tmp_path / name).chmod(0o755)
+    for args in (["HEAD~1"], ["HEAD~1", "--worktree"]):
+        result = run(*args, cwd=history)
+        assert result.exit_code == 0, result.output
+    assert not marker.exists()
+
+
+@needs_git
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_goal_titles_with_escapes_are_inert_in_every_format(history, fmt):
+    goals = history / "goals" / "ada-2026q4.yaml"
+    goals.write_text(goals.read_text().replace("title: Ship the new billing service", 'title: "Ship \\e[2J\\e[31m \\x9b31m"'))
+    result = run("HEAD", "--worktree", "--format", fmt, cwd=history)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x9b" not in result.stdout
+    assert "Ship" in result.stdout
+    if fmt == "json":
+        titles = json.dumps(json.loads(result.stdout))
+        assert "\\u001b[2J" in titles and "\\u009b31m" in titles

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from skillcycle.packet import build_packet
-from skillcycle.render.packet import md_escape, render_packet
+from skillcycle.render.packet import TemplateProblem, md_escape, render_packet, template_dirs
 from skillcycle.validate import validate_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -133,13 +133,12 @@ def test_repo_templates_override_and_are_sandboxed(basic, tmp_path: Path) -> Non
     override.mkdir()
     (override / "review-packet.md.j2").write_text("{{ h.name }} | {{ p.flags | length }}\n", encoding="utf-8")
     packet = build_packet(basic, "uma", AS_OF)
-    assert render_packet(packet, "md", [override]) == "Uma Adeyemi | 4\n"
-    assert render_packet(packet, "html", [override]).startswith("<!DOCTYPE html>")  # not overridden: shipped one
+    dirs = template_dirs(None, override)
+    assert render_packet(packet, "md", dirs) == "Uma Adeyemi | 4\n"
+    assert render_packet(packet, "html", dirs).startswith("<!DOCTYPE html>")  # not overridden: shipped one
     (override / "review-packet.md.j2").write_text("{{ p.__class__.__mro__ }}", encoding="utf-8")
-    from jinja2.exceptions import SecurityError
-
-    with pytest.raises(SecurityError):
-        render_packet(packet, "md", [override])
+    with pytest.raises(TemplateProblem, match="access to attribute '__class__' of 'Packet' object is unsafe"):
+        render_packet(packet, "md", dirs)
 
 
 def test_html_unescape_roundtrip_of_names(hostile) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional, TypeVar
 import typer
 from rich.console import Console
 
-from .atomic import NEW_FILE_MODE, replace_file
+from .atomic import NEW_FILE_MODE, replace_files
 from .problems import Problem
 from .safetext import show_controls
 from .walk import RepoNotFound, find_root
@@ -210,21 +210,27 @@ def open_report(repo: Path | None, as_of: date, key: tuple, compute: Callable[[A
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file.
-    The file gets the mode the umask gives new files, as any other tool's would.
+    """`write_files` of one file."""
+    write_files({Path(path): content})
+
+
+def write_files(files: dict[Path, str | bytes]) -> None:
+    """Write every file or none: each to a temporary file beside it, then all renamed, so
+    readers never see half a file and a failure leaves nothing written (atomic.replace_files).
+    Files get the mode the umask gives new files, as any other tool's would.
 
     Text is written with control characters made visible: no output of the tool
     carries terminal escapes from the data into a terminal, editor or sheet.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise fail(f"{path} is a folder; name a file to write")
-    data = show_controls(content).encode("utf-8") if isinstance(content, str) else content
+    data = {}
+    for path, content in files.items():
+        if path.is_dir():
+            raise fail(f"{path} is a folder; name a file to write")
+        data[path] = show_controls(content).encode("utf-8") if isinstance(content, str) else content
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, data, mode=NEW_FILE_MODE)
+        replace_files(data, mode=NEW_FILE_MODE)
     except OSError as exc:
-        raise fail(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise fail(f"cannot write {exc.filename}: {exc.strerror}" + ("; nothing written" if len(files) > 1 else "")) from None
 
 
 def emit(content: str, output: Path | None, *, force: bool = True) -> None:

@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterator
 from pydantic import ValidationError
 
 from . import __version__, loader, schema, walk, yamlstrict
-from .cachefiles import CACHE_DIR, MAX_ENTRY, RACY_NS, SUM, cache_folder, file_hash, seal
+from .cachefiles import MAX_ENTRY, RACY_NS, SUM, cache_folder, file_hash, seal
 from .checks import RAW_KINDS
 from .ownfiles import read_regular
 from .loader import DirectorySource, FileSource, SourceFile

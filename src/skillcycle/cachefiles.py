@@ -150,9 +150,12 @@ def cache_folder(root: Path) -> OwnFolder | None:
     folder = state_folder(root, CACHE_DIR.name)
     try:
         folder.check()
+        folder.tidy()
     except Refused as exc:
         notice(f"{exc.filename} {exc.strerror}; running without the cache")
         return None
+    except OSError:  # not tidied (a read-only repo): no harm
+        pass
     return folder
 
 

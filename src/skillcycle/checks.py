@@ -270,7 +270,6 @@ def _unknown_references(refs: "pd.DataFrame", ids: dict[str, dict], source_of: S
     """R001-R005, found over the whole table at once; only files holding an unknown id are read
     again, to point at each one."""
     import numpy as np
-    import pandas as pd
 
     # Each distinct id looked up once per kind, among its own kind's ids, and each row reads its
     # answer by code: no cell is made into a string (13M references at 100k people).

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from . import yamlstrict
 from .problems import Problem, did_you_mean
 from .schema import FOLDERS, TOP_FILES, Model
-from .walk import SUFFIXES, SYMLINK, Stat, both_suffixes, discover, kind_of
+from .walk import SUFFIXES, SYMLINK, Stat, both_suffixes, changed_ns, discover, kind_of
 
 
 @dataclass(slots=True)
@@ -204,7 +204,7 @@ def load(
             except OSError:
                 continue
             if stat.S_ISREG(info.st_mode):
-                source.stats[rel] = (info.st_size, info.st_mtime_ns)  # type: ignore[attr-defined]
+                source.stats[rel] = (info.st_size, changed_ns(info))  # type: ignore[attr-defined]
     entries, problems = listing or source.entries()
     loaded = Loaded(source.root, problems=list(problems), listed=list(problems))
     loaded.files = read_all(source, entries, progress, use_cache, digests, whole=only is None, consume=consume)

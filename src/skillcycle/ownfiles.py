@@ -16,7 +16,7 @@ import stat
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable
 
-from .atomic import replace_file
+from .atomic import replace_file, writer_gone
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -156,6 +156,12 @@ class OwnFolder:
         except OSError:
             return None
         return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+    def tidy(self) -> None:
+        """Remove the temporary files of writers that were killed mid-write."""
+        for name, _ in self.names(".", ".tmp"):
+            if writer_gone(name):
+                self.remove(name)
 
     def names(self, prefix: str = "", suffix: str = "") -> list[tuple[str, int]]:
         """(name, mtime in ns) of every entry that is no folder, `prefix`...`suffix`, sorted by name:

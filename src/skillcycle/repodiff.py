@@ -55,10 +55,20 @@ class RevisionInvalid(Exception):
 
 # --- reading a revision from git ------------------------------------------------
 
+# git reads a repo's own .git/config, which can name programs to run (an fsmonitor hook, a
+# pager, hooks): none of them runs for skillcycle, and neither does the machine's config.
+_GIT_SETTINGS = ("-c", "core.fsmonitor=false", "-c", "core.pager=cat", "-c", f"core.hooksPath={os.devnull}")
+_GIT_ENV = {
+    "GIT_LITERAL_PATHSPECS": "1",  # a folder named `*` is just a name
+    "GIT_CONFIG_NOSYSTEM": "1", "GIT_PAGER": "cat", "PAGER": "cat", "GIT_TERMINAL_PROMPT": "0",
+    "GIT_OPTIONAL_LOCKS": "0",  # reading never writes the index
+}
+
+
 def _git(cwd: Path, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
     try:
-        env = {**os.environ, "GIT_LITERAL_PATHSPECS": "1"}  # a folder named `*` is just a name
-        return subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True, timeout=300, env=env)
+        env = {**os.environ, **_GIT_ENV}
+        return subprocess.run(["git", *_GIT_SETTINGS, *args], cwd=cwd, input=input, capture_output=True, timeout=300, env=env)
     except FileNotFoundError:
         raise GitError("git is not installed (skillcycle diff reads revisions with git)") from None
 

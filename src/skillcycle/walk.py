@@ -51,7 +51,15 @@ def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None
     )
 
 
-Stat = tuple[int, int]  # (size, mtime_ns) of a regular file, as the caches compare it
+Stat = tuple[int, int]  # (size, changed_ns) of a regular file, as the caches compare it
+
+
+def changed_ns(info: os.stat_result) -> int:
+    """When the file last changed, as the caches compare it: the later of its mtime and its ctime.
+    An mtime alone can be set back (`touch -d`, `os.utime`, tools that keep timestamps) after
+    an edit of the same size; the ctime cannot, and moves on every write (git's rule too).
+    The listing's `mtimes` hold these values."""
+    return max(info.st_mtime_ns, info.st_ctime_ns)
 
 
 @dataclass(slots=True)
@@ -192,7 +200,7 @@ def discover(root: Path, expected: int = 0) -> Listing:
             if stat.S_ISREG(info.st_mode):
                 tops.names.append(name)
                 tops.sizes.append(info.st_size)
-                tops.mtimes.append(info.st_mtime_ns)
+                tops.mtimes.append(changed_ns(info))
             else:
                 listing.others.append(name)
         if len(names) > 1:
@@ -369,7 +377,7 @@ def _list_folder(folder: str, prefix: str, kind: str, names: list[str] | None, l
                 if name.endswith(SUFFIXES):
                     here.names.append(name)
                     here.sizes.append(info.st_size)
-                    here.mtimes.append(info.st_mtime_ns)
+                    here.mtimes.append(changed_ns(info))
             elif stat.S_ISDIR(mode):
                 pending.append((os.path.join(folder, name), prefix + name + "/", kind, None))
             elif stat.S_ISLNK(mode):

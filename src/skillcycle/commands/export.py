@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, fail, open_repo, say, write_atomically
+from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, fail, open_repo, say, write_files
 from ..extras import MissingExtra
 
 
@@ -43,8 +43,7 @@ def export(
     if existing and not force:
         raise fail(f"{len(existing)} file(s) already in {out}: {', '.join(existing)}; use --force to overwrite them", EXIT_USAGE)
     contents = [(path, render(table, fmt), len(table.rows)) for path, table in targets]  # all rendered before any write
-    for path, content, _ in contents:
-        write_atomically(path, content)
+    write_files({path: content for path, content, _ in contents})
     width = max(len(path.name) for path, _, _ in contents)
     for path, _, rows in contents:
         say(f"  {path.name.ljust(width)}  {rows:>7} row{'s' * (rows != 1)}")

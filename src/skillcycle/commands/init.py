@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from .. import __version__
-from ..app import AsOfOption, app, as_of_date, fail, say, write_atomically
+from ..app import AsOfOption, app, as_of_date, fail, say, write_files
 
 SHOWN_ENTRIES = 8
 
@@ -43,7 +43,6 @@ def init(
     if not name.strip():
         raise fail("--organization must not be empty")
     files = plan(as_of_date(as_of), name.strip(), f"skillcycle=={__version__}")
-    for rel, text in files.items():
-        write_atomically(target / rel, text)
+    write_files({target / rel: text for rel, text in files.items()})
     say(f"created a skills repo in {target} ({len(files)} files)")
     say("next: git init && git add -A && pre-commit install && skillcycle validate")

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, locate_repo, open_repo, say, write_atomically
+from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, locate_repo, open_repo, say, write_files
 from ..problems import did_you_mean
 
 SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
@@ -113,5 +113,4 @@ def _write(files: dict[Path, str], force: bool) -> None:
     existing = [str(path) for path in files if path.exists()]
     if existing and not force:
         raise fail(f"refusing to overwrite {', '.join(existing)}; use --force", EXIT_USAGE)
-    for path, content in files.items():
-        write_atomically(path, content if content.endswith("\n") else content + "\n")
+    write_files({path: content if content.endswith("\n") else content + "\n" for path, content in files.items()})

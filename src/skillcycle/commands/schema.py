@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..app import EXIT_INVALID, EXIT_OK, app, emit, fail, say, write_atomically
+from ..app import EXIT_INVALID, EXIT_OK, app, emit, fail, say, write_files
 from ..safetext import json_text
 from ..walk import FOLDER_KINDS, TOP_KINDS
 
@@ -59,6 +59,5 @@ def schema(
         raise typer.Exit(EXIT_OK)
     if out.exists() and not out.is_dir():
         raise fail(f"{out} exists and is not a folder")
-    for name, text in texts.items():
-        write_atomically(out / name, text)
+    write_files({out / name: text for name, text in texts.items()})
     say(f"wrote {len(texts)} schema file(s) to {out}", err=True)
