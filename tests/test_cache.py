@@ -12,7 +12,7 @@ from conftest import wait_out_racy
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from skillcycle import cache, cachefiles, loader
+from skillcycle import cache, cachefiles, loader, sources
 from skillcycle.app import app
 
 runner = CliRunner()
@@ -46,13 +46,13 @@ def tiny(tmp_path: Path) -> Path:
 def parses(monkeypatch) -> list[str]:
     """The rel path of every file actually parsed (not served by the cache)."""
     seen: list[str] = []
-    original = loader._parse_into
+    original = sources._parse_into
 
     def counting(source, raw):
         seen.append(source.rel)
         return original(source, raw)
 
-    monkeypatch.setattr(loader, "_parse_into", counting)
+    monkeypatch.setattr(sources, "_parse_into", counting)
     return seen
 
 

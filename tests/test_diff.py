@@ -14,7 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from skillcycle.cli import app
-from skillcycle.loader import MemorySource, load
+from skillcycle.loader import load
+from skillcycle.sources import MemorySource
 from skillcycle.repodiff import GitError, RevisionInvalid, Side, compare, git_location, open_side, read_revision, resolve
 from skillcycle.scaffold import plan
 from skillcycle.yamlstrict import MAX_BYTES

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from skillcycle.cli import app
 from skillcycle.jsonschema_export import all_schemas
-from skillcycle.loader import kind_of
+from skillcycle.walk import kind_of
 from skillcycle.scaffold import HOOK_FILES, plan
 from skillcycle.validate import validate_path
 

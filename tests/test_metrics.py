@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from skillcycle.facts import Quarter
+from skillcycle.quarters import Quarter
 from skillcycle.metrics import compute, r3
 from skillcycle.validate import validate_path
 

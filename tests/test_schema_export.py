@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from skillcycle.cli import app
 from skillcycle.jsonschema_export import KINDS, all_schemas, file_name, modeline, schema_for, stale
 from skillcycle.levels import parse_level
-from skillcycle.loader import kind_of
+from skillcycle.walk import kind_of
 from skillcycle.schema import DAY_JSON_SCHEMA, ID_JSON_SCHEMA, LEVEL_JSON_SCHEMA, SLUG
 from skillcycle.validate import validate_path
 

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from skillcycle import facts, schema
-from skillcycle.loader import DirectorySource, load
+from skillcycle.loader import load
+from skillcycle.sources import DirectorySource
 from skillcycle.repo import PER_FILE, TABLES
 from skillcycle.validate import validate_loaded, validate_path, validate_streamed
 

@@ -1,6 +1,6 @@
 """The repo's tables (facts.TableRows): text columns dictionary-coded as categoricals whose
 categories are the column's distinct values, sorted; and a table spliced from parts
-(index.splice, what an edit on a warm run does) equal to one built whole, codes and all."""
+(coded.splice, what an edit on a warm run does) equal to one built whole, codes and all."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from skillcycle.index import build_index, splice
+from skillcycle.coded import splice
+from skillcycle.index import build_index
 from skillcycle.loader import load
 from skillcycle.repo import build_repo
 

@@ -80,9 +80,6 @@ def as_of_date(value: str | None, option: str = "--as-of") -> date:
     return date.today() if value is None else parse_day(value, option)
 
 
-terminal_safe = show_controls  # user text on a terminal: control characters shown, never run
-
-
 def out_console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
@@ -94,7 +91,7 @@ def err_console() -> Console:
 def say(text: str, *, err: bool = False, style: str | None = None) -> None:
     """Print user data literally: no Rich markup, no terminal escapes."""
     console = err_console() if err else out_console()
-    console.print(terminal_safe(text), markup=False, style=style)
+    console.print(show_controls(text), markup=False, style=style)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:

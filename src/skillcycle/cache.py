@@ -39,11 +39,11 @@ from typing import Any, Callable, Iterator
 
 from pydantic import ValidationError
 
-from . import __version__, loader, schema, walk, yamlstrict
+from . import __version__, schema, sources, walk, yamlstrict
 from .cachefiles import MAX_ENTRY, RACY_NS, SUM, cache_folder, file_hash, seal
-from .checks import RAW_KINDS
+from .schema import RAW_KINDS
 from .ownfiles import read_regular
-from .loader import DirectorySource, FileSource, SourceFile
+from .sources import DirectorySource, FileSource, SourceFile
 
 PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
 # Parsing and validating a file costs ~0.6 us per byte, reading its shard ~16 ns per byte
@@ -125,7 +125,7 @@ class Store:
     def _name(folder: str) -> str:
         return hashlib.blake2b(folder.encode(), digest_size=8).hexdigest() + ".bin"
 
-    def not_worth_reading(self, entries: list[tuple[str, str]], stats: Mapping[str, loader.Stat]) -> set[str]:
+    def not_worth_reading(self, entries: list[tuple[str, str]], stats: Mapping[str, walk.Stat]) -> set[str]:
         """The folders of `entries` whose shard is so much bigger than the files wanted from it
         that parsing those files costs less than reading the shard (a review packet wants one
         person's check-in of each month: 300 bytes of a 7 MB shard)."""
@@ -245,13 +245,13 @@ def _parse(
     comes with its value alone: no model, no positions."""
     raw = source.read(rel)
     if isinstance(raw, yamlstrict.Finding):
-        return None, loader.read_source(source, rel, kind)
+        return None, sources.read_source(source, rel, kind)
     digest = file_hash(raw)
     if digest == known:
         return digest, None
     file = SourceFile(rel, kind, yamlstrict.Document())
     if validate:
-        return digest, loader._parse_into(file, raw)
+        return digest, sources._parse_into(file, raw)
     file.doc = yamlstrict.parse(raw)
     if not file.doc.findings:
         file.doc = yamlstrict.Document(file.doc.value)
@@ -309,7 +309,7 @@ def _read_all(
     skipped = store.not_worth_reading(entries, stats) if store is not None and not whole else set()
     # Per entry: the cached entry that matches its stat (a hit), else None; misses go to `todo`.
     hits: list[list | None] = [None] * total
-    todo: list[tuple[int, loader.Stat | None, list | None]] = []  # (index, stat, cached entry)
+    todo: list[tuple[int, walk.Stat | None, list | None]] = []  # (index, stat, cached entry)
     root = os.fspath(source.root)  # str paths: pathlib costs more than the stat on a warm run
     # Entries come sorted by path, so a folder's files come together: its shard is let go as
     # soon as none of them is left to parse (see Store).
@@ -351,10 +351,10 @@ def _read_all(
                 digests[rel] = entry[2]
             # A cached value that no longer validates (it should not happen: the code version
             # keys the cache) is read again here, past the cache.
-            yield file or loader.read_source(source, rel, kind)
+            yield file or sources.read_source(source, rel, kind)
             continue
         if not on_disk or rel in source.overlay:  # type: ignore[attr-defined]
-            yield loader.read_source(source, rel, kind)
+            yield sources.read_source(source, rel, kind)
             continue
         _, info, entry = next(misses)
         digest, file = next(parsed)
@@ -364,7 +364,7 @@ def _read_all(
         elif not file.doc.findings:
             packed = marshal.dumps(file.doc.value) if store is not None else None
             file = _clean_file(path, file, file.doc.value)
-        file = file or loader.read_source(source, rel, kind)
+        file = file or sources.read_source(source, rel, kind)
         if digest is not None:
             digests[rel] = digest
         if store is not None and info is not None and digest is not None and file.model is not None:
@@ -382,7 +382,7 @@ def _read_all(
         store.save()
 
 
-def _chunks(items: list[tuple[str, str, bytes | None]], stats: Mapping[str, loader.Stat]) -> list[list]:
+def _chunks(items: list[tuple[str, str, bytes | None]], stats: Mapping[str, walk.Stat]) -> list[list]:
     """`items` in order, cut into workers' tasks (see _CHUNK_BYTES)."""
     chunks: list[list] = [[]]
     size = 0

@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from .loader import SourceFile
+from .sources import SourceFile
 from .problems import Problem, did_you_mean
 from .schema import SLUG
 
@@ -40,7 +40,6 @@ def problem(source: SourceFile, path: Path, code: str, message: str, *, key: boo
 
 # The only kinds whose raw documents a check reads once the file has a model (defined_ids,
 # _goal_rules); the loader drops the raw value of the others (most of a repo's bytes).
-RAW_KINDS = frozenset({"competencies", "learning", "goals"})
 
 
 def _items(source: SourceFile, list_key: str) -> Iterator[tuple[int, dict]]:
@@ -387,7 +386,9 @@ def check_development(repo: Any, as_of: date, locate: Locate) -> list[Problem]:
 
     Reads the repo's goal table, so it runs the same on a fresh load and on a snapshot.
     """
-    return development_findings(repo.tracks(as_of).items(), repo.goals, repo.person_files, repo.settings, as_of, locate)
+    from .gaps import tracks
+
+    return development_findings(tracks(repo, as_of).items(), repo.goals, repo.person_files, repo.settings, as_of, locate)
 
 
 def development_findings(
@@ -398,7 +399,7 @@ def development_findings(
     their own track and goals alone (delta.py's runs make them again for a few people)."""
     import pandas as pd
 
-    from .facts import Quarter
+    from .quarters import Quarter
 
     cycle = Quarter.containing(as_of, settings.fiscal_year_start).label
     ranges = {"upskill": settings.learning_weight.upskill, "reskill": settings.learning_weight.reskill}

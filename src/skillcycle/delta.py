@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from . import checks, walk
-from .index import FRAMES, RepoIndex, part_of, splice
+from .coded import splice
+from .index import FRAMES, RepoIndex, part_of
 from .problems import CODES, Problem, Severity
 
 # What all of this leans on. Were a check across files ever to report a warning, a valid base

@@ -21,15 +21,13 @@ from .render.table import to_csv
 from .safetext import spreadsheet_safe
 from .repo import Repo
 
-FORMATS = ("csv", "parquet", "xlsx")
-TYPES = ("string", "int", "float", "bool", "date")
 LIST_SEPARATOR = ";"  # ids never contain it: lists of ids are joined with it
 
 
 @dataclass(frozen=True)
 class Col:
     name: str
-    type: str  # one of TYPES
+    type: str  # string, int, float, bool or date
     doc: str
 
 

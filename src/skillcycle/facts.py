@@ -8,24 +8,24 @@ everything on date D" is a sort and a group-by, not a loop per person.
 from __future__ import annotations
 
 import calendar
-from array import array
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from .coded import NO_DAY, Gathered, recode, used
 from .levels import Level
 from .quarters import Quarter
-from .repo import _LISTS, Repo
-from .schema import Goal, Role
+from .schema import REPO_LISTS, Goal, Role
+
+if TYPE_CHECKING:
+    from .repo import Repo
 
 # SPEC §4: on the same date prefer calibration > manager > peer.
 SOURCE_PRIORITY = {"self": 0, "peer": 1, "manager": 2, "calibration": 3}
 
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_NO_DAY = -(2**31)  # a rating with no date, in a file with errors (S002): NaT in the table
 
 
 # --- time ------------------------------------------------------------------
@@ -48,108 +48,7 @@ def requirements_on(role: Role, day: date) -> dict[str, Level]:
     return {skill: level for skill, level in sorted(required.items()) if level > Level.NONE}
 
 
-def active_people(repo: Repo, day: date) -> list[str]:
-    return [pid for pid, person in repo.people.items() if person.active_on(day)]
-
-
 # --- ratings -----------------------------------------------------------------
-
-# The tables' text columns (ids, sources, file paths) are categoricals: a small integer code
-# per row into the column's distinct values, sorted, so that sorting by the column sorts by
-# its text. At 100k people a ratings row is ~30 bytes instead of 140, the table reads back
-# as a few arrays, and takes, sorts and groupings work on integers. A text column is
-# categorical even when every cell is empty: a table spliced from parts (index.splice)
-# must come out exactly as one built whole.
-
-
-def text_codes(texts) -> pd.CategoricalDtype:
-    """The dtype of a text column holding `texts` (distinct): its categories sorted, as Python
-    text rather than Arrow's (whose isin copies every value out on each call: an edit's splice
-    took twice as long)."""
-    return pd.CategoricalDtype(pd.Index(sorted(texts), dtype=object))
-
-
-class _Text:
-    """A text column dictionary-coded as it is gathered: a code per row (-1 = none), each text once."""
-
-    def __init__(self, _: str = "text") -> None:
-        self.codes = array("i")
-        self.values: dict[str, int] = {}
-
-    def append(self, text: str | None) -> None:
-        self.codes.append(-1 if text is None else self.values.setdefault(text, len(self.values)))
-
-    def column(self) -> pd.Categorical:
-        dtype = text_codes(self.values)
-        texts = dtype.categories
-        rank = np.empty(len(texts) + 1, dtype=np.int32)  # gathered code -> sorted code; rank[-1] = -1
-        rank[[self.values[text] for text in texts]] = np.arange(len(texts), dtype=np.int32)
-        rank[-1] = -1
-        codes = rank[np.frombuffer(self.codes, dtype=np.int32)] if len(self.codes) else np.zeros(0, np.int32)
-        return pd.Categorical.from_codes(codes, dtype=dtype)
-
-
-class _Days:
-    """A date column gathered as day numbers; none is NaT."""
-
-    def __init__(self, _: str = "date") -> None:
-        self.days = array("i")
-
-    def append(self, day: date | None) -> None:
-        self.days.append(_NO_DAY if day is None else day.toordinal())
-
-    def column(self) -> np.ndarray:
-        days = np.frombuffer(self.days, dtype=np.int32).astype(np.int64) if len(self.days) else np.zeros(0, np.int64)
-        dates = (days - _EPOCH_ORDINAL).astype("datetime64[D]")
-        dates[days == _NO_DAY] = np.datetime64("NaT")
-        return dates.astype("datetime64[s]")
-
-
-class _Numbers:
-    """A number column in a machine array: int8, int32, bool, or float64 where none is NaN."""
-
-    def __init__(self, dtype: str) -> None:
-        self.dtype = dtype
-        self.values = array({"int8": "b", "bool": "b", "int32": "i", "float64": "d"}[dtype])
-        # An attribute, not a method: appending in place costs no call of ours per cell.
-        self.append = self.values.append if dtype != "float64" else self._append_float
-
-    def _append_float(self, value: float | None) -> None:
-        self.values.append(np.nan if value is None else value)
-
-    def column(self) -> np.ndarray:
-        stored = {"bool": np.int8}.get(self.dtype, self.dtype)
-        values = np.frombuffer(self.values, dtype=stored) if len(self.values) else np.zeros(0, stored)
-        return values.astype(self.dtype)
-
-
-class _Objects:
-    """Any Python values, as they are (the index's paths in files, weights as written)."""
-
-    def __init__(self, _: str = "object") -> None:
-        self.values: list = []
-        self.append = self.values.append
-
-    def column(self) -> np.ndarray:
-        return np.fromiter(self.values, dtype=object, count=len(self.values))  # tuples stay cells, not rows
-
-
-class Gathered:
-    """A table gathered a row (or a cell) at a time in read order, column by column."""
-
-    def __init__(self, types: dict[str, str]) -> None:
-        self.columns = {name: _COLUMN_OF.get(t, _Numbers)(t) for name, t in types.items()}
-        self.appends = [column.append for column in self.columns.values()]
-
-    def add(self, *row) -> None:
-        for append, value in zip(self.appends, row):
-            append(value)
-
-    def frame(self) -> pd.DataFrame:
-        columns, self.columns, self.appends = self.columns, {}, []
-        return pd.DataFrame({name: column.column() for name, column in columns.items()})
-
-
 
 def ratings_frame(repo: Repo) -> pd.DataFrame:
     """One row per rating, `seq` = position in SPEC §4 read order (files by path, ratings in file order).
@@ -180,35 +79,6 @@ def _latest(ratings: pd.DataFrame, deciding: np.ndarray) -> pd.DataFrame:
     return ratings.take(rows).set_index(["person", "skill"])[["level", "date", "source", "assessor"]]
 
 
-def _used(column: pd.Series) -> tuple[pd.Index, np.ndarray]:
-    """(the values a text column holds, each cell's position among them, -1 for none): its
-    categories without the unused ones, marked rather than sorted (remove_unused_categories
-    sorts every code: seconds for a column of 17M ratings). The positions keep the codes'
-    narrow integer type: a 64-bit copy of 17M codes costs more than the marking."""
-    codes = column.cat.codes.to_numpy()
-    seen = np.zeros(len(column.cat.categories) + 1, dtype=bool)
-    seen[codes] = True  # a missing cell's code -1 marks the spare last slot
-    used = seen[:-1]
-    if used.all():
-        return column.cat.categories, codes
-    return column.cat.categories[used], np.append(np.cumsum(used) - 1, -1).astype(codes.dtype)[codes]
-
-
-def only_used(column: pd.Series) -> pd.Series:
-    """A text column with the categories it does not use dropped."""
-    categories, codes = _used(column)
-    if len(categories) == len(column.cat.categories):
-        return column
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)), index=column.index, name=column.name)
-
-
-def rows_before(column: pd.Series, texts: np.ndarray) -> np.ndarray:
-    """For each of `texts`, how many cells of a text column sorted by its text come before it:
-    found through the codes, the cells never made into strings (17M ratings at 100k people)."""
-    position = column.cat.categories.searchsorted(texts)  # where each text sorts among the categories
-    return np.searchsorted(column.cat.codes.to_numpy(), position)
-
-
 class Precedence:
     """The SPEC §4 rule over a ratings table (rows in read order) as integers.
 
@@ -225,7 +95,7 @@ class Precedence:
     def __init__(self, ratings: pd.DataFrame) -> None:
         # Only the people and skills rated here: a table cut to one person keeps every
         # category of the whole one, and the pairs are a dense grid.
-        (self.people, person), (self.skills, skill) = _used(ratings["person"]), _used(ratings["skill"])
+        (self.people, person), (self.skills, skill) = used(ratings["person"]), used(ratings["skill"])
         self.pairs = len(self.people) * len(self.skills)
         self.pair = person.astype(np.int32 if self.pairs < 2**31 else np.int64)
         self.pair *= len(self.skills)
@@ -321,15 +191,6 @@ def goal_table(repo: Repo) -> pd.DataFrame:
     target/baseline are level codes, weight a number, NaN when absent; dates are
     datetime64, NaT when absent."""
     return TableRows.of(repo, "goals").goals(repo.settings.fiscal_year_start)
-
-
-def recode(column: pd.Series, into: pd.Index) -> np.ndarray:
-    """Each cell of a text column as its position in `into` (-1: not there, or no value)."""
-    codes = column.cat.codes.to_numpy()
-    if into is column.cat.categories:  # its own: the codes are the positions
-        return codes.astype(np.int64)
-    positions = np.append(into.get_indexer(column.cat.categories), -1)  # a missing cell's code -1 picks the -1
-    return positions[codes].astype(np.int64)
 
 
 def _code(level: Level | None) -> int | None:
@@ -428,7 +289,7 @@ class TableRows:
             person, skill, level, day, source, assessor, rel_of, item, dated = self.rating_rows.columns.values()
             people, skills, sources, assessors = person.values, skill.values, source.values, assessor.values
             file_code = rel_of.values.setdefault(rel, len(rel_of.values))
-            batch_day = model.date.toordinal() if model.date else _NO_DAY
+            batch_day = model.date.toordinal() if model.date else NO_DAY
             for index, rating in enumerate(model.ratings):
                 person.codes.append(people.setdefault(rating.person, len(people)))
                 skill.codes.append(skills.setdefault(rating.skill, len(skills)))
@@ -477,8 +338,6 @@ class TableRows:
         return self.review_rows.frame()
 
 
-_COLUMN_OF = {"text": _Text, "date": _Days, "object": _Objects}
-
 # Each table's columns and their types (TableRows); ratings add priority and seq when made.
 _RATING_TYPES = {
     "person": "text", "skill": "text", "level": "int8", "date": "date", "source": "text", "assessor": "text",
@@ -493,11 +352,7 @@ _REVIEW_TYPES = {"person": "text", "period": "text", "rating": "float64", "root_
 
 
 # file kind -> the Repo list of (path, model) that holds it
-_LIST_OF = {kind: name for name, kind in _LISTS.items()}
-
-
-def iter_learning_goals(facts: list[GoalFact]) -> Iterator[GoalFact]:
-    return (fact for fact in facts if fact.is_learning)
+_LIST_OF = {kind: name for name, kind in REPO_LISTS.items()}
 
 
 def goal_status(fact: GoalFact, as_of: date) -> str:

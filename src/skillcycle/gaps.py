@@ -171,6 +171,16 @@ def person_gaps(repo: Repo, day: date, people: list[str] | None = None, levels_o
     }, columns=GAP_COLUMNS)
 
 
+def tracks(repo: Repo, day: date) -> pd.Series:
+    """Each active person's track on `day` (person_tracks: the people whose role requires a
+    skill), made once per day and kept with the repo (one of repo.DERIVED): the checks of
+    development and the snapshot both read it."""
+    made = repo.__dict__.setdefault("_tracks", {})
+    if day not in made:
+        made[day] = person_tracks(person_gaps(repo, day))
+    return made[day]
+
+
 def person_tracks(gaps: pd.DataFrame) -> pd.Series:
     """Track per person in `gaps`: reskill if any gap is, else upskill if any gap, else none."""
     flags = gaps.assign(
@@ -445,8 +455,3 @@ def _detail(repo: Repo, pairs: _Pairs, rows: pd.DataFrame, by: str, *, cut: bool
         "gap": positive["gap"].to_numpy(dtype=np.int8),
         "track": _take(_TRACK_NAMES.tolist(), positive["track"].to_numpy()),
     }, columns=DETAIL_COLUMNS).reset_index(drop=True)
-
-
-def level_name(code: int | None) -> str | None:
-    """The lowercase name of a level code (SPEC §2 machine formats); None stays None."""
-    return None if code is None else str(_LEVEL_NAMES[code])

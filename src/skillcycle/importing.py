@@ -15,7 +15,6 @@ import io
 import json
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path

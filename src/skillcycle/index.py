@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from . import checks
-from .facts import Gathered, only_used, recode, rows_before
-from .loader import SourceFile, problems_of
+from .coded import Gathered, only_used_categories, rows_before
+from .sources import SourceFile, problems_of
 from .problems import Problem
 
-# Each table's columns and their types (facts.Gathered): ids and paths are text, coded.
+# Each table's columns and their types (coded.Gathered): ids and paths are text, coded.
 _COLUMNS = {
     "defines": {"file": "text", "target": "text", "id": "text", "path": "object"},  # every file, read leniently: (kind, id, path in the file)
     "refs": {"file": "text", "target": "text", "id": "text"},  # the distinct ids a valid file points at
@@ -58,7 +58,7 @@ class RepoIndex:
             # the paths from 'part/' up to 'part0' ('0' follows '/').
             bounds = [part, part + "\0"] if "." in part else [part + "/", part + "0"]
             start, stop = rows_before(table["file"], np.array(bounds, dtype=object))
-            tables[name] = _recoded(table.iloc[start:stop].reset_index(drop=True))
+            tables[name] = only_used_categories(table.iloc[start:stop].reset_index(drop=True))
         return RepoIndex([p for p in self.own if part_of(p.file) == part], **tables)
 
 
@@ -95,7 +95,7 @@ class IndexBuilder:
         own += checks.check_file_rules(source)
         # Each distinct id once per file (an assessment batch names each person once per skill).
         pointed = {(target, ident) for target, ident, _, _ in checks.references(source)}
-        # Codes appended in place (facts._Text), no call per cell: 1.26M rows at 10k people.
+        # Codes appended in place (coded._Text), no call per cell: 1.26M rows at 10k people.
         files, targets, idents = tables["refs"].columns.values()
         target_codes, ident_codes = targets.values, idents.values
         if pointed:
@@ -121,67 +121,3 @@ class IndexBuilder:
             name, gathered = self.tables.popitem()
             tables[name] = gathered.frame()
         return RepoIndex(self.own, **tables)
-
-
-def splice(table: pd.DataFrame, removed: set[str], rows: pd.DataFrame) -> pd.DataFrame:
-    """`table` without the rows of the files in `removed`, with `rows` put in read order.
-
-    Both hold their rows grouped by file and files in path order, so each new
-    file's rows go in one piece where its path sorts; the index is renumbered.
-    `rows` must come from files in `removed` or new ones, never from a kept file.
-    """
-    kept = table[~table["file"].isin(removed)] if removed else table
-    if rows.empty:
-        return _recoded(kept.reset_index(drop=True))
-    where = rows_before(kept["file"], rows["file"].to_numpy(dtype=object))
-    # A new row sorts just before the kept row it was placed at: keys 2*where vs 2*i + 1.
-    keys = np.concatenate([np.arange(len(kept)) * 2 + 1, where * 2])
-    order = np.argsort(keys, kind="stable")
-    plain = {c: dtype for c, dtype in kept.dtypes.items() if not isinstance(dtype, pd.CategoricalDtype)}
-    joined = _concat([kept, rows.astype(plain)])
-    return _recoded(joined.take(order).reset_index(drop=True))
-
-
-def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
-    """The tables one after the other, text columns still coded: over their categories united
-    (pd.concat makes plain objects of categoricals whose categories differ)."""
-    columns = {}
-    for name, dtype in tables[0].dtypes.items():
-        if isinstance(dtype, pd.CategoricalDtype):
-            categories = [table[name].cat.categories for table in tables]
-            filled = [c for c in categories if len(c)]
-            if all(a[-1] < b[0] for a, b in zip(filled, filled[1:])):
-                # Each table's values after the last's (file paths, when the rows spliced in come
-                # after every kept file's): the united categories one after the other, codes shifted.
-                united = pd.Index(np.concatenate([c.to_numpy() for c in filled]), dtype=object) if len(filled) > 1 else (filled or categories)[0]
-                starts = np.cumsum([0] + [len(c) for c in categories[:-1]])
-                codes = np.concatenate([_shifted(table[name].cat.codes.to_numpy(), start) for table, start in zip(tables, starts)])
-            else:  # recoded by hand: pd.concat hashes every category of every part to compare them
-                united = _united(categories)
-                codes = np.concatenate([recode(table[name], united) for table in tables])
-            columns[name] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(united))
-        else:
-            columns[name] = pd.concat([table[name] for table in tables], ignore_index=True)
-    return pd.DataFrame(columns)
-
-
-def _shifted(codes: np.ndarray, start: int) -> np.ndarray:
-    return np.where(codes >= 0, codes.astype(np.int64) + start, -1)
-
-
-def _united(categories: list[pd.Index]) -> pd.Index:
-    """Sorted categories, united as indexes: never a Python string per value (a ratings
-    table's file paths, 300k at 10k people, made an edit 4 s slower that way)."""
-    united = categories[0]
-    for other in categories[1:]:
-        if len(other) and not other.isin(united).all():
-            united = united.union(other)  # sorted, as both are
-    return united
-
-
-def _recoded(table: pd.DataFrame) -> pd.DataFrame:
-    """`table` with its text columns' categories only those it uses: as the table built whole has."""
-    for column, dtype in table.dtypes.items():
-        if isinstance(dtype, pd.CategoricalDtype):
-            table[column] = only_used(table[column])
-    return table

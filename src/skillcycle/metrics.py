@@ -20,22 +20,13 @@ import numpy as np
 import pandas as pd
 
 from . import gaps
-from .facts import LevelGrid, Quarter, achievement_dates, recode, requirements_on
+from .coded import recode
+from .facts import LevelGrid, achievement_dates, requirements_on
+from .quarters import Quarter
 from .metrics_report import DemandTrend, LiftFamily, MetricsReport, QuarterMetrics, r3
 from .repo import Repo
 
 TOP_DEMAND = 5  # SPEC §7.1 item 8: the 5 gap rows with the highest priority
-
-# The §7.1 headline metrics, in SPEC order, with how their value reads.
-HEADLINE = [
-    ("skill_advancement_rate", "share"),
-    ("time_to_competency_days", "days"),
-    ("internal_mobility_rate", "share"),
-    ("internal_fill_rate", "share"),
-    ("performance_lift", "rating"),
-    ("conversation_frequency", "share"),
-    ("learning_coverage", "share"),
-]
 
 
 def _share(hits: int, n: int) -> float | None:

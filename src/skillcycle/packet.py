@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .facts import GoalFact, Precedence, Quarter, current_levels, goal_facts, goal_status, requirements_on, self_levels
+from .quarters import Quarter
+from .facts import GoalFact, Precedence, current_levels, goal_facts, goal_status, requirements_on, self_levels
 from .gaps import person_gaps, person_tracks
 from .levels import Level
 from .problems import did_you_mean

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -23,6 +22,7 @@ from .schema import (
     CompletionBatch,
     GoalFile,
     Opening,
+    REPO_LISTS,
     Person,
     Resource,
     ReviewBatch,
@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .facts import LevelGrid, Precedence, TableRows
-    from .loader import Loaded, SourceFile
+    from .loader import Loaded
+    from .sources import SourceFile
 
 
 PER_FILE = ("assessments", "goal_files", "checkins", "reviews", "completions")
@@ -64,7 +65,9 @@ class Repo:
     file_count: int = 0
     person_files: dict[str, str] = field(default_factory=dict)  # person id -> repo-relative path
     completion_files: list[str] = field(default_factory=list)  # kept when the batches are not
-    reads_cache: bool = True  # whether per-file lists read again (see __getattr__) may use the parse cache
+    # The repo's files read again, all (None) or these paths, as the load that made it read them:
+    # how a repo without its per-file lists gets them back (see __getattr__, narrowed).
+    read_files: "Callable[[list[str] | None], list[SourceFile]] | None" = field(default=None, repr=False, compare=False)
 
     @cached_property
     def ratings(self) -> "pd.DataFrame":
@@ -101,16 +104,6 @@ class Repo:
 
         return LevelGrid(self.precedence, self.ratings)
 
-    def tracks(self, day: date) -> "pd.Series":
-        """Each active person's track on `day` (gaps.person_tracks: the people whose role requires
-        a skill), made once per day: the checks of development and the snapshot both read it."""
-        made = self.__dict__.setdefault("_tracks", {})
-        if day not in made:
-            from .gaps import person_gaps, person_tracks
-
-            made[day] = person_tracks(person_gaps(self, day))
-        return made[day]
-
     def _table(self, name: str) -> "pd.DataFrame":
         # A repo from the snapshot reads its tables from there when first used (`stored_tables`,
         # a snapshot.StoredTables); otherwise, or when that file is unreadable, they are built
@@ -143,13 +136,11 @@ class Repo:
     def __getattr__(self, name: str):
         # Reached only for attributes missing from the instance: the per-file lists of a
         # tables-only repo. Reading them again goes through the parse cache (no re-parsing).
-        if name not in PER_FILE or "root" not in self.__dict__:
+        if name not in PER_FILE or self.__dict__.get("read_files") is None:
             raise AttributeError(name)
-        from .loader import load
-
-        full = build_repo(load(self.root, use_cache=self.reads_cache))
+        by_kind = _by_kind(self.read_files(None))
         for other in PER_FILE:
-            self.__dict__.setdefault(other, full.__dict__[other])
+            self.__dict__.setdefault(other, [(f.rel, f.model) for f in by_kind.get(REPO_LISTS[other], [])])
         return self.__dict__[name]
 
     def narrowed(self, people: set[str]) -> "Repo":
@@ -163,19 +154,17 @@ class Repo:
         """
         if "checkins" in self.__dict__:
             return self
-        from .loader import load
-
         goals = self.goals[self.goals["person"].isin(people)].reset_index(drop=True)
         checkins = self.checkin_table
         wanted = (
             set(checkins.loc[checkins["person"].isin(people), "file"]) | set(goals["file"])
             | set(self.review_table["file"]) | set(self.completion_files)
         )
-        by_kind = _by_kind([f for f in load(self.root, use_cache=True, only=sorted(wanted)).files if f.model is not None])
+        by_kind = _by_kind([f for f in self.read_files(sorted(wanted)) if f.model is not None])
         narrow = copy.copy(self)
         narrow.__dict__["goals"] = goals
         for name in ("checkins", "goal_files", "reviews", "completions"):
-            narrow.__dict__[name] = [(f.rel, f.model) for f in by_kind.get(_LISTS[name], [])]
+            narrow.__dict__[name] = [(f.rel, f.model) for f in by_kind.get(REPO_LISTS[name], [])]
         return narrow
 
     def reports_of(self, manager: str) -> list[str]:
@@ -201,15 +190,10 @@ class Repo:
         return sorted(found)
 
 
-# Repo list -> the file kind it holds, for the lists of (path, model).
-_LISTS = {
-    "assessments": "assessments", "goal_files": "goals", "checkins": "checkins", "reviews": "reviews",
-    "openings": "openings", "completions": "completions",
-}
 
 
 # The file kinds whose models the per-file lists hold: what a streamed load lets go.
-PER_FILE_KINDS = frozenset(_LISTS[name] for name in PER_FILE)
+PER_FILE_KINDS = frozenset(REPO_LISTS[name] for name in PER_FILE)
 
 
 def _by_kind(files: "list[SourceFile]") -> dict[str, list["SourceFile"]]:
@@ -236,14 +220,15 @@ def build_repo(loaded: "Loaded") -> Repo:
         resources={r.id: r for f in learning for r in f.model.resources},
         roles=_named(by_kind.get("roles", [])),
         people=_named(by_kind.get("people", [])),
-        **{name: [(f.rel, f.model) for f in by_kind.get(kind, [])] for name, kind in _LISTS.items()},
+        **{name: [(f.rel, f.model) for f in by_kind.get(kind, [])] for name, kind in REPO_LISTS.items()},
         file_count=len(loaded.files),
         person_files={f.stem: f.rel for f in by_kind.get("people", [])},
         completion_files=[f.rel for f in by_kind.get("completions", [])],
+        read_files=loaded.read_again,
     )
 
 
-def streamed_repo(loaded: "Loaded", rows: "TableRows", ratings: "pd.DataFrame", completion_files: list[str], reads_cache: bool) -> Repo:
+def streamed_repo(loaded: "Loaded", rows: "TableRows", ratings: "pd.DataFrame", completion_files: list[str]) -> Repo:
     """The Repo of a load that let go of the models of the kinds that grow with time
     (validate.validate_streamed): its tables from their rows, its per-file lists read again
     when first used."""
@@ -254,7 +239,7 @@ def streamed_repo(loaded: "Loaded", rows: "TableRows", ratings: "pd.DataFrame", 
         ratings=ratings, goals=rows.goals(repo.settings.fiscal_year_start), checkin_table=rows.checkins(),
         review_table=rows.reviews(),
     )
-    repo.file_count, repo.completion_files, repo.reads_cache = loaded.read, completion_files, reads_cache
+    repo.file_count, repo.completion_files = loaded.read, completion_files
     return repo
 
 
@@ -274,12 +259,12 @@ def patch_repo(
     first use."""
     import numpy as np
 
-    from .index import splice
+    from .coded import splice
     from .walk import kind_of
 
     by_kind = _by_kind(added)
     part = Repo(base.root, base.settings, base.skills, **{
-        name: [(f.rel, f.model) for f in by_kind.get(kind, [])] for name, kind in _LISTS.items()
+        name: [(f.rel, f.model) for f in by_kind.get(kind, [])] for name, kind in REPO_LISTS.items()
     })
     touched = {kind_of(rel) for rel in removed} | set(by_kind)
     patched = base.without(*PER_FILE, *TABLES, *DERIVED)

@@ -1,7 +1,7 @@
 """`skillcycle diff`: what a change to the skills repo means, for the reviewer of a pull request.
 
 Both sides are read from git objects (`git ls-tree -r` + `git cat-file --batch`:
-no checkout, no worktree, nothing written) into a loader.MemorySource and go
+no checkout, no worktree, nothing written) into a sources.MemorySource and go
 through the normal loader and validator. The working tree is read from disk as
 usual. Then two valid Repos are compared on one as-of date:
 
@@ -31,7 +31,9 @@ import pandas as pd
 from .facts import current_levels, goal_facts, goal_status, requirements_on
 from .gaps import rollup
 from .levels import Level
-from .loader import MemorySource, kind_of, load
+from .loader import load
+from .sources import MemorySource
+from .walk import kind_of
 from .problems import Problem
 from .repo import Repo
 from .schema import FOLDERS, TOP_FILES

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import jinja2
 
-from .facts import Quarter
+from .quarters import Quarter
 from .jsonschema_export import all_schemas, modeline
 from .walk import kind_of
 

@@ -405,3 +405,12 @@ FOLDERS: dict[str, type[Model]] = {
     "openings": Opening,
     "completions": CompletionBatch,
 }
+
+# The kinds whose parsed values (not only their models) the checks read: the parse cache keeps them.
+RAW_KINDS = frozenset({"competencies", "learning", "goals"})
+
+# Repo list -> the file kind it holds, for the repo's lists of (path, model).
+REPO_LISTS = {
+    "assessments": "assessments", "goal_files": "goals", "checkins": "checkins", "reviews": "reviews",
+    "openings": "openings", "completions": "completions",
+}

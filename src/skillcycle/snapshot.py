@@ -75,7 +75,7 @@ from .validate import Validation, disk_locator, revalidate
 # The models, the loader and the checks are imported where a run needs them: a warm run
 # that only reads the snapshot spends less than importing them would cost.
 if TYPE_CHECKING:
-    from . import checks, delta, loader
+    from . import checks, delta, loader, sources
     from .index import RepoIndex
 
 _MAGIC = b"skillcycle snapshot\n"
@@ -107,6 +107,14 @@ def _code_version() -> bytes:
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.digest()
+
+
+def _read_files(root: Path, only: list[str] | None) -> list:
+    """A stored repo's files read again (Repo.read_files), through the parse cache: all of them
+    when a command needs every per-file list, a few for a review packet (Repo.narrowed)."""
+    from .loader import load as load_files
+
+    return load_files(root, use_cache=True, only=only).files
 
 
 def content_id(records: list[tuple], problems: list[Problem]) -> bytes:
@@ -374,6 +382,7 @@ class Snapshot:
         repo, static, keys = found
         repo.root = self.root  # the repo may have been moved or copied, cache and all, since
         repo.stored_tables = StoredTables(self, keys)
+        repo.read_files = functools.partial(_read_files, self.root)
         return repo, static
 
     def save_repo(self, content: bytes, validation: Validation, records: list[tuple]) -> None:
@@ -388,7 +397,7 @@ class Snapshot:
         for name in keys:
             if not self._has(stored.file(name)):
                 stored.write(name, getattr(repo, name))
-        light = repo.without(*PER_FILE, *TABLES, "stored_tables", *DERIVED)
+        light = repo.without(*PER_FILE, *TABLES, "stored_tables", "read_files", *DERIVED)
         self._dump("repo.bin", content, (light, validation.static, keys))
         self._drop_others("table-*.bin", {stored.file(name) for name in keys})
 
@@ -444,7 +453,9 @@ class Snapshot:
         self._index_bins[content] = (keys, records)  # the listing written next is told as this one's
         self._drop_others("index-*.bin", {stored.file(part, name) for part in keys for name in TABLES})
         repo = validation.repo
-        tracks, files = repo.tracks(as_of), repo.person_files
+        from .gaps import tracks as tracks_on
+
+        tracks, files = tracks_on(repo, as_of), repo.person_files
         # Per person what their development findings depend on, beside their goals: role, active
         # on as-of, track, and the file C007 points at; per finding the person it is about.
         signature = {pid: (person.role, person.active_on(as_of), tracks.get(pid, "none"), files[pid]) for pid, person in repo.people.items()}
@@ -663,7 +674,7 @@ def _read_changes(
     """A miss: validate from the base and the files changed since (without a repo, through
     its dated findings when they still hold: `_delta`), or from every file; then record the
     new content, its repo and base (when valid) and its answer."""
-    from .loader import DirectorySource
+    from .sources import DirectorySource
     from .validate import validate_streamed
 
     source = DirectorySource(root, stats=listing.stats)
@@ -701,7 +712,7 @@ class _SinceBase:
     content: bytes  # the base's
     dated: dict  # the base's dated findings by (as-of, today): see Snapshot.save_base
     removed: set[str]  # the files whose base rows no longer hold: changed or deleted
-    files: dict[str, "loader.SourceFile"]  # the files read: changed or new
+    files: dict[str, "sources.SourceFile"]  # the files read: changed or new
     find: "checks.SourceOf"  # those, and any other read when a finding points into it
     now: "delta.Now"  # the index as it is
     static: list[Problem]  # the findings that depend on the files alone
@@ -713,13 +724,13 @@ class _SinceBase:
 
 
 def _since_base(
-    snapshot: Snapshot, source: "loader.DirectorySource", listing: walk.Listing, progress: Callable[[int, int], None] | None,
+    snapshot: Snapshot, source: "sources.DirectorySource", listing: walk.Listing, progress: Callable[[int, int], None] | None,
 ) -> _SinceBase | None:
     """The files changed since the base read, their rows put in place of theirs in its index,
     and the checks across files run over what they can meet (delta.py). None (read
     everything) when there is no base, when a file that shapes the whole repo changed
     (repo.WHOLE_KINDS), or when most files did."""
-    from . import delta, loader
+    from . import delta
     from .index import build_index
     from .repo import WHOLE_KINDS
     from .validate import source_of
@@ -730,7 +741,7 @@ def _since_base(
     content, stored, records, dated = base
     unchanged, changed = snapshot.changes(listing, content, records)
     removed = {rel for rel, _ in changed} | _gone(records, listing)
-    if len(removed) > listing.count() // 2 or any(loader.kind_of(rel) in WHOLE_KINDS for rel in removed):
+    if len(removed) > listing.count() // 2 or any(walk.kind_of(rel) in WHOLE_KINDS for rel in removed):
         return None
     read: dict[str, bytes] = {}
     part = load(source, progress, digests=read, only=[rel for rel, _ in changed])
@@ -752,8 +763,8 @@ def _delta(since: _SinceBase, listing: walk.Listing, as_of: date, today: date) -
     or, with no errors (the checks of development then run), a change to ratings, or to who
     is in the repo or a person's role or dates; a person's goal file changed makes their
     development findings again, from their track as the base had it."""
-    from . import checks, loader
-    from .facts import Quarter
+    from . import checks
+    from .quarters import Quarter
     from .problems import has_errors, sort_problems
     from .repo import Repo
 
@@ -766,10 +777,10 @@ def _delta(since: _SinceBase, listing: walk.Listing, as_of: date, today: date) -
         future = checks.check_future_ratings(checks.dated_ratings(files.values()), today, locate)
         dated = [p for _, p in late if p.code == "C009" and p.file not in removed] + future
         return Validation({"files": listing.count()}, sort_problems(static + dated), None, static), since.digests, None
-    if "assessments" in {loader.kind_of(rel) for rel in removed}:
+    if "assessments" in {walk.kind_of(rel) for rel in removed}:
         return None
     for rel in removed:
-        if loader.kind_of(rel) == "people":
+        if walk.kind_of(rel) == "people":
             person = files.get(rel)
             if person is None or (person.model.role, person.model.active_on(as_of)) != signature.get(person.stem, ())[:2]:
                 return None  # someone gone or new, or with another role or dates: their gaps change

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from . import checks
     from .facts import TableRows
     from .index import IndexBuilder, RepoIndex
-    from .loader import DirectorySource, FileSource, Loaded, SourceFile
+    from .loader import Loaded
+    from .sources import DirectorySource, FileSource, SourceFile
     from .repo import Repo
 
 
@@ -110,7 +111,8 @@ def validate_path(
     overlay: dict[str, bytes] | None = None,
 ) -> Validation:
     """Validate the repo at root; `overlay` (rel path -> content) is checked as if already written."""
-    from .loader import DirectorySource, load
+    from .loader import load
+    from .sources import DirectorySource
 
     if overlay:
         return validate_loaded(load(root, progress, overlay), as_of, today)
@@ -147,7 +149,7 @@ def validate_streamed(
     problems = static + _future_ratings(ratings, today, locate)
     repo = None
     if not has_errors(problems):
-        repo = streamed_repo(loaded, stream.tables, ratings, stream.completion_files, use_cache)
+        repo = streamed_repo(loaded, stream.tables, ratings, stream.completion_files)
         problems += checks.check_development(repo, as_of, locate)
     return Validation(_counts(loaded.read, repo), sort_problems(problems), repo, static, index)
 
@@ -178,11 +180,11 @@ class _Stream:
 
 def source_of(source: "FileSource", parsed: dict[str, "SourceFile"]) -> "checks.SourceOf":
     """The files of `parsed`, and any other of `source` read again (once) when a finding points into it."""
-    from . import loader
+    from . import sources, walk
 
     def find(rel: str) -> "SourceFile":
         if rel not in parsed:
-            parsed[rel] = loader.read_source(source, rel, loader.kind_of(rel))
+            parsed[rel] = sources.read_source(source, rel, walk.kind_of(rel))
         return parsed[rel]
 
     return find

@@ -53,7 +53,7 @@ def diff(
         base_source = read_revision(top, base_commit, prefix)
         base_label = _label(base, base_commit)
         if worktree:
-            from ..loader import DirectorySource
+            from ..sources import DirectorySource
 
             head_source, head_label = DirectorySource(root), WORKTREE
         else:

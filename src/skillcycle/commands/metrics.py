@@ -47,7 +47,7 @@ def metrics(
     label = quarter.strip().upper() if quarter is not None else None
 
     def measure(the_repo):
-        from ..facts import Quarter
+        from ..quarters import Quarter
         from ..metrics import compute
 
         fy = the_repo.settings.fiscal_year_start

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from ..app import terminal_safe
+from ..safetext import show_controls
 from ..levels import Level
 from . import table as tables
 from ..safetext import json_text
@@ -136,7 +136,7 @@ def to_table(report: GapReport) -> Table:
         "priority": _priority_style(top_priority),
     }
     # names are free text: control characters (terminal escapes) are shown, never run
-    names = ({pid: terminal_safe(report.repo.people[pid].name) for pid in rows["person"]}
+    names = ({pid: show_controls(report.repo.people[pid].name) for pid in rows["person"]}
              if report.query.by == "person" else {})
     columns = _columns(report)
     body = []

@@ -1,0 +1,38 @@
+"""The house's floors hold: `lint-imports` keeps the contracts in pyproject.toml (no import
+circles; imports go down the floors only). A broken contract names the import that climbs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).parent.parent
+# This checkout's code, whatever else the environment has installed.
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT / "src"), os.environ.get("PYTHONPATH", "")])}
+
+
+LINT = Path(sys.executable).with_name("lint-imports")  # installed beside this Python by the dev extra
+
+
+@pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed (pip install -e '.[dev]')")
+def test_imports_keep_the_floors() -> None:
+    done = subprocess.run([str(LINT), "--no-cache"], cwd=PROJECT, capture_output=True, text=True, timeout=300, env=ENV)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert "0 broken" in done.stdout
+
+
+def test_the_domain_reads_no_cache_when_imported() -> None:
+    """Importing the domain (a repo and its facts, gaps, sources) imports none of the fast layer."""
+    code = (
+        "import sys; import skillcycle.repo, skillcycle.facts, skillcycle.gaps, skillcycle.sources, skillcycle.coded; "
+        "print(sorted(m for m in sys.modules if m.startswith('skillcycle.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=ENV)
+    loaded = done.stdout
+    assert done.returncode == 0, done.stderr
+    for fast in ("skillcycle.cache", "skillcycle.cachefiles", "skillcycle.snapshot", "skillcycle.delta", "skillcycle.watch", "skillcycle.loader"):
+        assert f"'{fast}'" not in loaded, (fast, loaded)
