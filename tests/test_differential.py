@@ -29,7 +29,9 @@ from skillcycle.cli import app
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "acme"
 AS_OF = "2026-10-15"
-SOAK = os.environ.get("SKILLCYCLE_SOAK", "") not in ("", "0")
+# SKILLCYCLE_SOAK=1: the long profile, 300 runs; SKILLCYCLE_SOAK=N (N > 1): N runs, for a soak of a given length.
+SOAK_RUNS = int(os.environ.get("SKILLCYCLE_SOAK", "0") or 0)
+SOAK = SOAK_RUNS > 0
 COMMANDS = (
     ["validate", "--format", "json"],
     ["gap", "--format", "json"],
@@ -68,6 +70,7 @@ def _yaml_files(root: Path, under: str = "") -> list[Path]:
     return sorted(p for p in (root / under).rglob("*.yaml") if ".skillcycle" not in p.parts and not p.is_symlink() and ".git" not in p.parts)
 
 
+SOAKED = {"runs": 0, "steps": 0}
 LEVEL = re.compile(r"level: (none|foundational|proficient|expert)\b")
 
 
@@ -101,6 +104,9 @@ class FastEqualsSlow(RuleBasedStateMachine):
     def teardown(self) -> None:
         self._kill_watcher()
         shutil.rmtree(self.tmp, ignore_errors=True)
+        SOAKED["runs"] += 1
+        if SOAK:  # the figure docs/security.md quotes (run pytest with -s to see it)
+            print(f"soak: {SOAKED['runs']} runs, {SOAKED['steps']} steps compared, no divergence", flush=True)
 
     # -- edits -------------------------------------------------------------------------
 
@@ -227,6 +233,7 @@ class FastEqualsSlow(RuleBasedStateMachine):
 
     @invariant()
     def cached_answers_equal_a_full_read(self) -> None:
+        SOAKED["steps"] += 1
         for args in COMMANDS:
             slow = answer(self.root, args, cached=False)
             for attempt in ("first", "remembered"):
@@ -245,7 +252,7 @@ class FastEqualsSlow(RuleBasedStateMachine):
 
 
 FastEqualsSlow.TestCase.settings = settings(
-    max_examples=300 if SOAK else 3,
+    max_examples=(300 if SOAK_RUNS == 1 else SOAK_RUNS) if SOAK else 3,
     stateful_step_count=40 if SOAK else 6,
     deadline=None,
     suppress_health_check=list(HealthCheck),
@@ -270,8 +277,8 @@ def _settled_org(tmp_path: Path) -> Path:
 
 
 def test_an_edit_of_the_same_size_with_its_mtime_set_back_is_seen(tmp_path: Path) -> None:
-    """Found by the harness: a stat-only comparison took the old answer for a file edited to the
-    same size whose mtime was then restored (`touch -d`, tools that keep timestamps)."""
+    """Found while building the harness: a stat-only comparison took the old answer for a file
+    edited to the same size whose mtime was then restored (`touch -d`, tools that keep timestamps)."""
     root = _settled_org(tmp_path)
     before = answer(root, ["gap", "--format", "json"], cached=True)
     batch = root / "assessments" / "2026q3" / "calibration-analytics.yaml"
@@ -346,3 +353,17 @@ def test_a_temporary_file_of_a_live_writer_is_left_alone(tmp_path: Path) -> None
     dead.write_bytes(b"half")
     answer(root, ["validate"], cached=True)
     assert live.exists() and not dead.exists()
+
+
+@pytest.mark.parametrize("command", [["validate", "--format", "json"], ["metrics", "--format", "json"]])
+def test_a_base_whose_files_go_while_a_run_reads_it_sends_it_to_a_full_read(tmp_path: Path, command: list[str]) -> None:
+    """Found by the concurrency test: another run replaced the base (and removed the old base's
+    index files) while this one started from it; it answered "internal error (StaleBase)"."""
+    root = _settled_org(tmp_path)
+    assert answer(root, ["metrics", "--format", "json"], cached=True)[0] == 0  # the base, with its repo
+    checkin = _yaml_files(root, "checkins")[0]
+    checkin.write_text(checkin.read_text().replace("type: one-on-one", "type: one-on-one "))  # an edit: a run from the base
+    for part in (root / ".skillcycle" / "cache").glob("index-*.bin"):
+        if "-own-" not in part.name:  # each run reads these first: the others go after it started
+            part.unlink()  # as the other run's clean-up does
+    assert answer(root, command, cached=True) == answer(root, command, cached=False)

@@ -76,6 +76,25 @@ AsOfOption = Annotated[
 ]
 
 
+def format_option(choices: tuple[str, ...], what: str):
+    """The `--format/-f` option of a command that writes `choices` (canonical names): its value
+    comes canonical, and an unknown one is a usage error naming the choices."""
+
+    def canonical(value: str | None) -> str | None:
+        if value is None:
+            return None
+        from .render import ALIASES, canonical_format
+
+        name = canonical_format(value)
+        if name not in choices:
+            aliases = [f"{alias} for {name}" for alias, name in ALIASES.items() if name in choices]
+            also = f" (or {', '.join(aliases)})" if aliases else ""
+            raise typer.BadParameter(f"{value!r} is not a format of this command; use one of {', '.join(choices)}{also}")
+        return name
+
+    return Annotated[Optional[str], typer.Option("--format", "-f", callback=canonical, metavar="|".join(choices), help=what)]
+
+
 def as_of_date(value: str | None, option: str = "--as-of") -> date:
     return date.today() if value is None else parse_day(value, option)
 

@@ -678,10 +678,13 @@ def _read_changes(
     from .validate import validate_streamed
 
     source = DirectorySource(root, stats=listing.stats)
-    since = _since_base(snapshot, source, listing, progress)
-    found = _delta(since, listing, as_of, today) if since is not None and not need_repo else None
-    if found is None and since is not None:
-        found = _from_base(snapshot, since, listing, as_of, today)
+    try:
+        since = _since_base(snapshot, source, listing, progress)
+        found = _delta(since, listing, as_of, today) if since is not None and not need_repo else None
+        if found is None and since is not None:
+            found = _from_base(snapshot, since, listing, as_of, today)
+    except StaleBase:  # a file of the base went while this run read it (another run replaced the base)
+        found = None
     if found is None:
         digests: Mapping[str, bytes] = {}
         # Positions the dated checks point at, kept for later runs (a new as-of, an edit)

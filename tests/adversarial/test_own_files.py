@@ -359,3 +359,19 @@ def test_without_a_key_it_runs_without_the_cache_and_says_so_once(repo: Path, tm
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("running without the cache") == 1, done.stderr
     assert not (repo / ".skillcycle" / "cache" / "head.bin").exists()
+
+
+@needs_posix
+@pytest.mark.skipif(shutil.which("git") is None, reason="diff reads revisions with git")
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_diff_lets_no_escape_reach_a_terminal(escaping_repo: Path, tmp_path: Path, fmt: str) -> None:
+    """`diff` printed repo text with typer.echo, past the guard: now through it, on a terminal too."""
+    repo = tmp_path / "history"
+    shutil.copytree(escaping_repo, repo, ignore=shutil.ignore_patterns(".skillcycle"))
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "base"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    goals = repo / "goals" / "ada-2026q3.yaml"
+    goals.write_text(goals.read_text().replace("title: Ship the churn dashboard", f"title: {json.dumps('Ship' + ESCAPES)}"))
+    out = on_a_terminal(repo, "diff", "HEAD", "--worktree", "--format", fmt, "--as-of", AS_OF)
+    assert b"Ship" in out and b"internal error" not in out, out[-800:]
+    assert b"\x1b[2J" not in out and "\x9b".encode() not in out

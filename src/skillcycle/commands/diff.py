@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
-from ..app import EXIT_INVALID, AsOfOption, RepoOption, app, as_of_date, emit, fail, locate_repo, say
+from ..app import EXIT_INVALID, AsOfOption, RepoOption, app, as_of_date, emit, fail, locate_repo, say, format_option
 from ..report_problems import format_text
-
-
-class DiffFormat(str, Enum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
 
 
 def _label(name: str, commit: str) -> str:
     """`origin/main (1a2b3c4)`; a commit id alone when that is what was given."""
     return commit[:7] if commit.startswith(name.lower()) else f"{name} ({commit[:7]})"
+
+
+FormatOption = format_option(("text", "markdown", "json"), "text, markdown (a pull-request comment) or json.")
 
 
 @app.command("diff")
@@ -34,7 +30,7 @@ def diff(
     ] = False,
     repo: RepoOption = None,
     as_of: AsOfOption = None,
-    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, markdown (a pull-request comment) or json.")] = DiffFormat.text,
+    format: FormatOption = "text",
 ) -> None:
     """What a pull request changes: ratings and level moves, goals, requirements, people, and the gap roll-up.
 
@@ -70,7 +66,6 @@ def diff(
         say(format_text(exc.problems), err=True)
         raise fail(f"the skills repo at {exc.label} is invalid; fix the errors above (see `skillcycle validate`)", EXIT_INVALID) from None
     result = compare(base_side, head_side, day)
-    from ..render.diff import to_json, to_md, to_text
+    from ..render.diff import FORMATS
 
-    render = {DiffFormat.text: to_text, DiffFormat.markdown: to_md, DiffFormat.json: to_json}[format]
-    emit(render(result), None)
+    emit(FORMATS[format](result), None)

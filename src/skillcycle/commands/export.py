@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, fail, open_repo, say, write_files
+from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, fail, open_repo, say, write_files, format_option
 from ..extras import MissingExtra
 
 
-class ExportFormat(str, Enum):
-    csv = "csv"
-    parquet = "parquet"
-    xlsx = "xlsx"
+FormatOption = format_option(("csv", "parquet", "xlsx"), "csv, parquet (extra: parquet) or xlsx (extra: xlsx).")
 
 
 @app.command("export")
 def export(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the tables into (created if missing).", show_default=False)],
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, parquet (extra: parquet) or xlsx (extra: xlsx).")] = ExportFormat.csv,
+    format: FormatOption = "csv",
     as_of: AsOfOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite table files that already exist in --out.")] = False,
     repo: RepoOption = None,
@@ -29,7 +25,7 @@ def export(
     """Write one tidy table per entity (skills, roles, requirements, people, ratings, current levels,
     goals, check-ins, reviews, openings, completions, gaps) for spreadsheets, pandas, DuckDB or a warehouse."""
     from ..exporting import build_tables, check_format, render
-    fmt = format.value
+    fmt = format
     try:
         check_format(fmt)
     except MissingExtra as exc:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..app import AsOfOption, EXIT_USAGE, RepoOption, app, as_of_date, emit, fail, open_report
+from ..app import AsOfOption, EXIT_USAGE, RepoOption, app, as_of_date, emit, fail, open_report, format_option
 from ..render.table import print_table
 
 
@@ -25,14 +25,6 @@ class Track(str, Enum):
     reskill = "reskill"
 
 
-class GapFormat(str, Enum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    html = "html"
-
-
 def _horizon(value: int) -> int:
     if not value:  # the default, now: no need to import gaps (and pandas) to check it
         return value
@@ -41,6 +33,9 @@ def _horizon(value: int) -> int:
     if value not in HORIZONS:
         raise typer.BadParameter(f"{value} is not 12, 24 or 36 (months)")
     return value
+
+
+FormatOption = format_option(("text", "json", "csv", "markdown", "html"), "text (a table; colour on a terminal), json, csv (one row per person x skill gap), markdown or html.")
 
 
 @app.command()
@@ -53,13 +48,13 @@ def gap(
     track: Annotated[Optional[Track], typer.Option("--track", help="Only people on this track (reskill: any gap from none or unassessed; upskill: the others with a gap).", show_default=False)] = None,
     top: Annotated[Optional[int], typer.Option("--top", min=1, help="Show the N highest-priority rows (and, in json/csv, only the gaps they count).", show_default=False)] = None,
     horizon: Annotated[int, typer.Option("--horizon", callback=_horizon, metavar="12|24|36", help="Requirements and headcount as of as-of + this many months; levels stay as of --as-of.", show_default=False)] = 0,
-    format: Annotated[GapFormat, typer.Option("--format", "-f", help="text (a table; colour on a terminal), json, csv (one row per person x skill gap), markdown or html.")] = GapFormat.text,
+    format: FormatOption = "text",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)] = None,
 ) -> None:
     """Show required-vs-current skill gaps, prioritised by strategic urgency x people affected."""
     day = as_of_date(as_of)
     families = tuple(dict.fromkeys(family or []))
-    on_terminal = format is GapFormat.text and output is None
+    on_terminal = format == "text" and output is None
 
     def answer(skills_repo):
         """What is shown: the table (printed for the terminal or a pipe as it finds it) or the text."""
@@ -77,12 +72,9 @@ def gap(
         report = gap_report(skills_repo, query)
         if on_terminal:
             return render.to_table(report)
-        return {
-            GapFormat.text: render.to_text, GapFormat.json: render.to_json, GapFormat.csv: render.to_csv,
-            GapFormat.markdown: render.to_markdown, GapFormat.html: render.to_html,
-        }[format](report)
+        return render.FORMATS[format](report)
 
-    key = ("gap", by.value, families, manager, track.value if track else None, top, horizon, format.value, on_terminal)
+    key = ("gap", by.value, families, manager, track.value if track else None, top, horizon, format, on_terminal)
     shown = open_report(repo, day, key, answer)
     if on_terminal:
         print_table(shown)

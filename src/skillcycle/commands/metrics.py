@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, open_report, say
+from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, open_report, say, format_option
 
 
-class MetricsFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
+FormatOption = format_option(
+        ("text", "json", "markdown", "html"), "text (tables; colour on a terminal), json, markdown (a GitHub job summary) or html (one self-contained page).",
+    )
 
 
 @app.command()
@@ -31,10 +28,7 @@ def metrics(
         int,
         typer.Option("--quarters", "-n", min=1, max=20, help="Also show the trend over this many quarters ending with --quarter."),
     ] = 1,
-    format: Annotated[
-        MetricsFormat,
-        typer.Option("--format", "-f", help="table (terminal or plain text), json (SPEC §7.2), markdown (GitHub job summary) or html (one self-contained page)."),
-    ] = MetricsFormat.table,
+    format: FormatOption = "text",
     output: Annotated[
         Optional[Path],
         typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False),
@@ -63,16 +57,10 @@ def metrics(
         return compute(the_repo, the_quarter, day, quarters)
 
     report = open_report(repo, day, ("metrics", label, quarters), measure)
-    if format is MetricsFormat.json:
-        emit(render.render_json(report), output)
-    elif format is MetricsFormat.markdown:
-        emit(render.render_markdown(report), output)
-    elif format is MetricsFormat.html:
-        emit(render.render_html(report), output)
-    elif output is None and sys.stdout.isatty():
+    if format == "text" and output is None and sys.stdout.isatty():
         _print_rich(report)
     else:
-        emit(render.render_plain(report), output)
+        emit(render.FORMATS[format](report), output)
 
 
 def _print_rich(report) -> None:

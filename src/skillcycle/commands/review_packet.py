@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import re
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, locate_repo, open_repo, say, write_files
+from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, locate_repo, open_repo, say, write_files, format_option
 from ..problems import did_you_mean
 
 SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 INDEX_STEM = "index"
 
 
-class PacketFormat(str, Enum):
-    md = "md"
-    html = "html"
+FormatOption = format_option(("markdown", "html"), "markdown (md) or html: one self-contained printable page.")
 
 
 @app.command("review-packet")
@@ -28,7 +25,7 @@ def review_packet(
     out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="Folder for --manager packets.", show_default=False)] = None,
     repo: RepoOption = None,
     as_of: AsOfOption = None,
-    format: Annotated[PacketFormat, typer.Option("--format", "-f", help="md (default) or html: one self-contained printable page.")] = PacketFormat.md,
+    format: FormatOption = "markdown",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of printing it.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
     templates: Annotated[Optional[Path], typer.Option("--templates", help="Folder of templates that override the shipped ones (before the repo's own templates/).", show_default=False)] = None,
@@ -48,14 +45,14 @@ def review_packet(
     skills = open_repo(root, day)
     dirs = template_dirs(root, templates)
     try:
-        _packets(skills, person, manager, out_dir, day, format.value, dirs, output, force)
+        _packets(skills, person, manager, out_dir, day, format, dirs, output, force)
     except TemplateProblem as exc:
         raise fail(str(exc)) from None
 
 
 def _packets(skills, person, manager, out_dir, day, fmt, dirs, output, force) -> None:
     from ..packet import build_packet
-    from ..render.packet import render_index, render_packet
+    from ..render.packet import EXTENSIONS, render_index, render_packet
 
     if person is not None:
         _known(skills, person)
@@ -78,16 +75,16 @@ def _packets(skills, person, manager, out_dir, day, fmt, dirs, output, force) ->
     skills = skills.narrowed(set(reports))
     for pid in reports:
         packet = build_packet(skills, pid, day)
-        path = _inside(out_dir, pid, fmt)
+        path = _inside(out_dir, pid, EXTENSIONS[fmt])
         files[path] = render_packet(packet, fmt, dirs)
         h = packet.header
         entries.append({"person": pid, "name": h.name, "role_title": h.role_title, "track": h.track,
                         "gaps": sum(1 for r in packet.proficiency if r.gap), "flags": len(packet.flags),
                         "file": path.name})
     boss = skills.people[manager]
-    files[out_dir / f"{INDEX_STEM}.{fmt}"] = render_index({"person": manager, "name": boss.name}, entries, day, fmt, dirs)
+    files[out_dir / f"{INDEX_STEM}.{EXTENSIONS[fmt]}"] = render_index({"person": manager, "name": boss.name}, entries, day, fmt, dirs)
     _write(files, force)
-    say(f"wrote {len(reports)} packet{'s' * (len(reports) != 1)} and {INDEX_STEM}.{fmt} to {out_dir}", err=True)
+    say(f"wrote {len(reports)} packet{'s' * (len(reports) != 1)} and {INDEX_STEM}.{EXTENSIONS[fmt]} to {out_dir}", err=True)
 
 
 def _known(skills, person: str) -> None:
@@ -95,11 +92,11 @@ def _known(skills, person: str) -> None:
         raise fail(f"unknown person {person!r}{did_you_mean(person, skills.people)}", EXIT_USAGE)
 
 
-def _inside(folder: Path, person: str, fmt: str) -> Path:
+def _inside(folder: Path, person: str, extension: str) -> Path:
     """The packet file of `person` in `folder`, never anywhere else (ids are slugs, but check anyway)."""
     if not SAFE_NAME.match(person) or person == INDEX_STEM:
         raise fail(f"person id {person!r} cannot be used as a file name in {folder}", EXIT_USAGE)
-    path = folder / f"{person}.{fmt}"
+    path = folder / f"{person}.{extension}"
     if path.resolve().parent != folder.resolve():
         raise fail(f"person id {person!r} would be written outside {folder}", EXIT_USAGE)
     return path

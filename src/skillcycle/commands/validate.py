@@ -4,30 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import os
-from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ..app import AsOfOption, EXIT_INVALID, EXIT_OK, NoCacheOption, RepoOption, app, as_of_date, locate_repo, run_validation, say
+from ..app import AsOfOption, EXIT_INVALID, EXIT_OK, NoCacheOption, RepoOption, app, as_of_date, locate_repo, run_validation, say, format_option
 from ..problems import Severity
 from ..report_problems import format_github, format_json, format_text, summary_counts
 
 
-class ProblemFormat(str, Enum):
-    text = "text"
-    github = "github"
-    json = "json"
+FormatOption = format_option(("text", "github", "json"), "text, github (workflow annotations; the default under GitHub Actions) or json.")
 
 
 @app.command()
 def validate(
     repo: RepoOption = None,
     as_of: AsOfOption = None,
-    format: Annotated[
-        Optional[ProblemFormat],
-        typer.Option("--format", "-f", help="text, github (workflow annotations; the default under GitHub Actions) or json."),
-    ] = None,
+    format: FormatOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     no_cache: NoCacheOption = False,
 ) -> None:
@@ -36,7 +29,7 @@ def validate(
     validation = run_validation(root, as_of_date(as_of), no_cache, need_repo=False)
     problems = validation.problems
     if format is None:
-        format = ProblemFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ProblemFormat.text
+        format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     errors, warnings = summary_counts(problems)
     facts = validation.counts
     verdict = "valid" if validation.ok else "invalid"
@@ -44,9 +37,9 @@ def validate(
         f"{root.name}: {verdict} — " + ", ".join(f"{count} {name}" for name, count in facts.items())
         + f" ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})"
     )
-    if format is ProblemFormat.json:
+    if format == "json":
         say(format_json(problems, facts))
-    elif format is ProblemFormat.github:
+    elif format == "github":
         # GitHub shows only a few annotations per step: print the plain lines and the count too,
         # between stop-commands markers so that no repo data (a file name with a newline) can
         # start a workflow command. The token is derived from the text, so output stays deterministic.

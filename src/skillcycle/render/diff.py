@@ -100,3 +100,6 @@ def to_md(diff: RepoDiff) -> str:
 
 def to_json(diff: RepoDiff) -> str:
     return json_text(diff.to_dict(), indent=2) + "\n"
+
+
+FORMATS = {"text": to_text, "markdown": to_md, "json": to_json}

@@ -346,3 +346,6 @@ def to_html(report: GapReport) -> str:
         horizon=report.query.horizon_months,
         day=report.day.isoformat(),
     )
+
+
+FORMATS = {"text": to_text, "json": to_json, "csv": to_csv, "markdown": to_markdown, "html": to_html}

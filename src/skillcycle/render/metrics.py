@@ -399,3 +399,6 @@ def _html_table(table: Table) -> dict[str, Any]:
         "headers": [(c.header, c.align == "right") for c in table.columns],
         "rows": [[(cell_text(v), c.align == "right", v == "suppressed") for c, v in zip(table.columns, row)] for row in table.rows],
     }
+
+
+FORMATS = {"text": render_plain, "json": render_json, "markdown": render_markdown, "html": render_html}

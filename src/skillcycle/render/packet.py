@@ -33,9 +33,11 @@ from markupsafe import Markup
 from ..levels import Level
 from ..ownfiles import OwnFolder, Refused
 from ..packet import Packet, http_link
+from . import canonical_format
 
-TEMPLATES = {"md": "review-packet.md.j2", "html": "review-packet.html.j2"}
-INDEX_TEMPLATES = {"md": "review-packet-index.md.j2", "html": "review-packet-index.html.j2"}
+TEMPLATES = {"markdown": "review-packet.md.j2", "html": "review-packet.html.j2"}
+INDEX_TEMPLATES = {"markdown": "review-packet-index.md.j2", "html": "review-packet-index.html.j2"}
+EXTENSIONS = {"markdown": "md", "html": "html"}  # of the files a manager's packets are written to
 EMPTY = "—"
 
 
@@ -157,12 +159,12 @@ def environment(dirs: Sequence[BaseLoader] = ()) -> SandboxedEnvironment:
 
 
 def render_packet(packet: Packet, fmt: str, dirs: Sequence[BaseLoader] = ()) -> str:
-    return _render(environment(dirs), TEMPLATES[fmt], p=packet, h=packet.header)
+    return _render(environment(dirs), TEMPLATES[canonical_format(fmt)], p=packet, h=packet.header)
 
 
 def render_index(manager: dict[str, Any], entries: list[dict[str, Any]], as_of: Any, fmt: str, dirs: Sequence[BaseLoader] = ()) -> str:
     """The index of a manager's packets: one entry per report with its file name."""
-    return _render(environment(dirs), INDEX_TEMPLATES[fmt], manager=manager, entries=entries, as_of=as_of)
+    return _render(environment(dirs), INDEX_TEMPLATES[canonical_format(fmt)], manager=manager, entries=entries, as_of=as_of)
 
 
 class _OutOfTime(Exception):
