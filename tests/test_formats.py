@@ -54,3 +54,10 @@ def test_every_command_lists_its_formats_in_help() -> None:
 
 def test_canonical_names() -> None:
     assert [canonical_format(n) for n in ("md", "MD", " table ", "markdown", "json")] == ["markdown", "markdown", "text", "markdown", "json"]
+
+
+def test_no_output_cites_the_spec() -> None:
+    """Users never have SPEC.md: every definition they meet is in the project's own docs."""
+    for args in (["metrics", "--format", "html"], ["gap", "--format", "html"], ["review-packet", "ada", "--format", "html"]):
+        result = run(*args)
+        assert result.exit_code == 0 and "SPEC" not in result.stdout, args

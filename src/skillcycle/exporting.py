@@ -123,7 +123,7 @@ TABLES: dict[str, Spec] = {s.name: s for s in [
         ("assessor", "string", "assessor's person id"),
         FILE,
     )),
-    Spec("current_levels", "Current level per person and skill on the as-of date (SPEC §4), for every pair with "
+    Spec("current_levels", "Current level per person and skill on the as-of date, for every pair with "
          "any rating; a pair with only self ratings is unassessed (assessed false, level empty).", "person, skill", _cols(
         ("person", "string", "person id"),
         ("skill", "string", "skill id"),
@@ -152,7 +152,7 @@ TABLES: dict[str, Spec] = {s.name: s for s in [
         ("resources", "string", "learning resource ids, joined with ';'"),
         ("dropped", "date", "date the goal was abandoned"),
         ("status", "string", "active, achieved, overdue or dropped on the as-of date"),
-        ("achieved", "date", "learning goals: date of the first qualifying assessment (SPEC §3)"),
+        ("achieved", "date", "learning goals: date of the first qualifying assessment"),
         FILE,
     )),
     Spec("checkins", "Check-in conversations dated on or before the as-of date.", "person, date, file", _cols(
@@ -164,7 +164,7 @@ TABLES: dict[str, Spec] = {s.name: s for s in [
         ("barriers", "string", "learning block: barriers"),
         ("apply", "string", "learning block: application assignment"),
         ("apply_due", "date", "learning block: when the assignment is due"),
-        ("substantive", "bool", "a substantive learning conversation (SPEC §3)"),
+        ("substantive", "bool", "a substantive learning conversation"),
         ("goals", "string", "goal ids with notes, joined with ';'"),
         ("notes", "string", "free text"),
         FILE,
@@ -199,7 +199,7 @@ TABLES: dict[str, Spec] = {s.name: s for s in [
         FILE,
     )),
     Spec("gaps", "Required-vs-current gap of every active person in every skill their role requires on the as-of "
-         "date (SPEC §6), including gaps of 0.", "person, skill", _cols(
+         "date, including gaps of 0.", "person, skill", _cols(
         ("person", "string", "person id"),
         ("role", "string", "role id"),
         ("family", "string", "role family"),

@@ -94,7 +94,7 @@ DAY_JSON_SCHEMA = {
 QUARTER_JSON_SCHEMA = {
     "type": "string",
     "pattern": "^[0-9]{4}Q[1-4]$",
-    "description": "A fiscal quarter label YYYYQn (SPEC §5.1).",
+    "description": "A fiscal quarter label YYYYQn.",
     "examples": ["2026Q3"],
 }
 PERCENT_RANGE_JSON_SCHEMA = {
@@ -131,7 +131,7 @@ def _d(text: str, *examples: object, **extra: object) -> dict:
 class Privacy(Model):
     """Privacy settings for figures computed from performance ratings."""
 
-    min_group_size: int = Field(5, ge=1, **_d("Smallest group whose performance-derived figures are shown (SPEC §7.3).", 5))
+    min_group_size: int = Field(5, ge=1, **_d("Smallest group whose performance-derived figures are shown.", 5))
 
 
 class Targets(Model):

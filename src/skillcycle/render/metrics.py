@@ -139,7 +139,7 @@ def header_lines(report: MetricsReport) -> list[str]:
             f"{q.months_counted} calendar month{'s' * (q.months_counted != 1)} begun so far."
         )
     lines.append(
-        f"Privacy: figures from performance ratings over fewer than {report.min_group_size} people are suppressed (SPEC §7.3)."
+        f"Privacy: figures from performance ratings over fewer than {report.min_group_size} people are suppressed (docs/metrics.md, privacy)."
     )
     return lines
 
