@@ -129,3 +129,22 @@ def test_repo_templates_folder_and_templates_option(tmp_path: Path) -> None:
 def test_output_is_byte_identical_across_runs(tmp_path: Path) -> None:
     first = run("uma", "--repo", BASIC, *AS_OF, "-f", "html").stdout
     assert first == run("uma", "--repo", BASIC, *AS_OF, "-f", "html").stdout
+
+
+def test_people_are_found_by_name_surname_accents_and_ambiguity(tmp_path) -> None:
+    """An id wins; else a unique full name or last name, case and accents ignored; two people
+    with one last name are listed, not guessed."""
+    repo = tmp_path / "tiny"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "tiny", repo, ignore=shutil.ignore_patterns(".skillcycle"))
+    (repo / "people" / "lin.yaml").write_text((repo / "people" / "lin.yaml").read_text().replace("name: ", "name: Lin Müller # ", 1))
+    (repo / "people" / "grace.yaml").write_text((repo / "people" / "grace.yaml").read_text().replace("name: ", "name: Grace Muller # ", 1))
+
+    def packet(label: str):
+        return CliRunner().invoke(app, ["review-packet", label, "--repo", str(repo), "--as-of", "2026-08-01"], env={"GITHUB_ACTIONS": ""})
+
+    assert packet("ada").stdout == packet("Ada Lovelace").stdout == packet("  ada   LOVELACE ").stdout == packet("lovelace").stdout
+    assert packet("lin mueller").exit_code == 2  # a spelling, not the name
+    assert packet("lin muller").stdout.startswith("# Review packet: Lin Müller")  # accents ignored
+    ambiguous = packet("Müller")
+    assert ambiguous.exit_code == 2
+    assert ambiguous.stderr.strip() == "skillcycle: 'Müller' names 2 people: grace (Grace Muller), lin (Lin Müller); give the id"

@@ -11,11 +11,13 @@ first time something asks for them (a review packet, an export).
 from __future__ import annotations
 
 import copy
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from .problems import did_you_mean
 from .schema import (
     AssessmentBatch,
     Checkin,
@@ -282,3 +284,26 @@ def patch_repo(
     patched.completion_files = sorted([rel for rel in base.completion_files if rel not in removed] + [rel for rel, _ in part.completions])
     patched.file_count = file_count
     return patched
+
+
+def _folded(text: str) -> str:
+    """Text compared as people type names: case, accents and repeated spaces ignored."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+def find_person(people: dict[str, Person], label: str) -> str:
+    """The id of the person `label` names: an id wins; otherwise the one person whose full name,
+    or last name, it is (case and accents ignored: "ada okafor", "Okafor", "Müller" for
+    "Muller"). LookupError with the message when nobody or several people match."""
+    if label in people:
+        return label
+    wanted = _folded(label)
+    full = sorted(pid for pid, person in people.items() if _folded(person.name) == wanted)
+    matches = full or sorted(pid for pid, person in people.items() if _folded(person.name).split()[-1:] == [wanted])
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        listed = ", ".join(f"{pid} ({people[pid].name})" for pid in matches)
+        raise LookupError(f"{label!r} names {len(matches)} people: {listed}; give the id")
+    raise LookupError(f"unknown person {label!r}{did_you_mean(label, people)}")

@@ -9,7 +9,6 @@ from typing import Annotated, Optional
 import typer
 
 from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, locate_repo, open_repo, say, write_files, format_option
-from ..problems import did_you_mean
 
 SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 INDEX_STEM = "index"
@@ -20,7 +19,7 @@ FormatOption = format_option(("markdown", "html"), "markdown (md) or html: one s
 
 @app.command("review-packet")
 def review_packet(
-    person: Annotated[Optional[str], typer.Argument(metavar="PERSON", help="Person id (the file stem under people/).", show_default=False)] = None,
+    person: Annotated[Optional[str], typer.Argument(metavar="PERSON", help="Person id, or full or last name (case and accents ignored).", show_default=False)] = None,
     manager: Annotated[Optional[str], typer.Option("--manager", help="Write one packet per direct report of this manager, plus an index (needs --out-dir).", show_default=False)] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="Folder for --manager packets.", show_default=False)] = None,
     repo: RepoOption = None,
@@ -55,7 +54,7 @@ def _packets(skills, person, manager, out_dir, day, fmt, dirs, output, force) ->
     from ..render.packet import EXTENSIONS, render_index, render_packet
 
     if person is not None:
-        _known(skills, person)
+        person = _known(skills, person)
         skills = skills.narrowed({person})
         content = render_packet(build_packet(skills, person, day), fmt, dirs)
         if output is None:
@@ -65,7 +64,7 @@ def _packets(skills, person, manager, out_dir, day, fmt, dirs, output, force) ->
         say(f"wrote {output}", err=True)
         return
 
-    _known(skills, manager)
+    manager = _known(skills, manager)
     reports = [pid for pid in skills.reports_of(manager) if skills.people[pid].active_on(day)]
     if not reports:
         say(f"{manager} has no direct reports active on {day.isoformat()}; nothing written", err=True)
@@ -87,9 +86,14 @@ def _packets(skills, person, manager, out_dir, day, fmt, dirs, output, force) ->
     say(f"wrote {len(reports)} packet{'s' * (len(reports) != 1)} and {INDEX_STEM}.{EXTENSIONS[fmt]} to {out_dir}", err=True)
 
 
-def _known(skills, person: str) -> None:
-    if person not in skills.people:
-        raise fail(f"unknown person {person!r}{did_you_mean(person, skills.people)}", EXIT_USAGE)
+def _known(skills, label: str) -> str:
+    """The id of the person `label` names (an id, a full name or a last name), or exit 2."""
+    from ..repo import find_person
+
+    try:
+        return find_person(skills.people, label)
+    except LookupError as exc:
+        raise fail(str(exc), EXIT_USAGE) from None
 
 
 def _inside(folder: Path, person: str, extension: str) -> Path:
