@@ -331,13 +331,13 @@ class Plan:
     replaces: set[str] = field(default_factory=set)  # paths in files that already exist and may be overwritten
     issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # summary lines for the user
-    numbers: dict[str, list[Issue]] = field(default_factory=dict)  # bare numbers in level cells -> their cells
+    numbers: dict[str, list[Cell]] = field(default_factory=dict)  # bare numbers in level cells -> their cells
 
     def level(self, scale: Scale, cell: Cell, header: Cell | str | None) -> tuple[Level | None, bool]:
         """A level cell read on `scale`: (level, ok); an empty or not-required cell is (None, True).
         Without --levels, bare numbers are remembered: `check_numbers` reads them as one scale."""
         if scale.mapping is None and NUMBER.fullmatch(cell.text):
-            self.numbers.setdefault(_number_text(cell.text), []).append(_issue("", cell, header))
+            self.numbers.setdefault(_number_text(cell.text), []).append(cell)
         level, error = scale.read(cell.text)
         if error:
             self.issues.append(_issue(error, cell, header))
@@ -357,7 +357,7 @@ class Plan:
                 "if the sheet uses another scale, give it with --levels"
             )
             return
-        numeric = {issue.cell for issues in self.numbers.values() for issue in issues}
+        numeric = {cell for cells in self.numbers.values() for cell in cells}
         self.issues = [issue for issue in self.issues if issue.cell not in numeric]
         template = ",".join(f"{value}=?" for value in found)
         self.issues.append(Issue(
