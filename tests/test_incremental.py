@@ -273,7 +273,8 @@ NEW_HIRE = "name: New Hire\nrole: data-analyst-1\nmanager: priya\nstarted: 2026-
 @pytest.mark.parametrize("change, by_delta, expect", [
     # C007 in the edited file itself: found again at the role's new line
     (_prepend(ADA, "# a comment\n# and another\n"), True, {(ADA, 4, "C007")}),
-    (_replace(ADA, "manager: priya", "manager: kwame"), True, {(ADA, 2, "C007")}),
+    # her latest one-on-one was with priya, her manager until now (C013)
+    (_replace(ADA, "manager: priya", "manager: kwame"), True, {(ADA, 2, "C007"), (CHECKIN, 2, "C013")}),
     (_replace(ADA, "manager: priya", "manager: nobody-here"), True, {(ADA, 3, "R003")}),  # errors: no C007
     (_replace(ADA, "role: senior-data-analyst", "role: data-analyst-2"), False, None),  # another role: her gaps change
     (_replace(ADA, "started: 2023-01-23", "started: 2026-12-01"), False, None),  # not yet started on as-of

@@ -1,11 +1,17 @@
-"""The checks of SPEC §8 beyond the schema: rules within one file, and references,
+"""The checks beyond the schema: rules within one file, and references,
 duplicates and consistency across files.
 
-Rules within a file read its model and positions; the checks across files read
+Rules within a file read its model and positions; the rules across files read
 only the index of what each file defines and points at (index.py), and open a
 file (`source_of`) just to point at a finding in it. None of them raises on odd
 data: schema errors have already been reported, and files with errors carry no
 model.
+
+A rule across files is one function registered with `@cross_file_rule`: the
+codes it reports and the index tables it reads. A table it needs that the index
+lacks is registered beside it with `@index_table`. Nothing else need change: an
+edit's run (delta.py) checks a rule with no incremental twin over its tables
+made whole, slower but the same answer.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
@@ -220,25 +227,72 @@ def _goal_rules(source: SourceFile) -> list[Problem]:
     return out
 
 
-# --- rules across files -------------------------------------------------------
+# --- the registries: the index's tables, and the rules across files -----------
 
 SourceOf = Callable[[str], SourceFile]  # rel -> the file read with positions and model (read again if need be)
+
+
+@dataclass(frozen=True)
+class IndexTable:
+    """A table of the index: the rows each valid file of `kind` adds (`rows(source)`, each
+    without the leading `file` column, which the index fills in)."""
+
+    name: str
+    kind: str
+    columns: dict[str, str]  # name -> coded.Gathered type, `file` first
+    rows: Callable[[SourceFile], Iterable[tuple]]
+
+
+@dataclass(frozen=True)
+class CrossFileRule:
+    """A check across files: `check(index, source_of)` over the index tables it `reads`."""
+
+    codes: tuple[str, ...]
+    reads: tuple[str, ...]
+    check: Callable[[Any, SourceOf], list[Problem]]
+
+
+INDEX_TABLES: dict[str, IndexTable] = {}
+CROSS_FILE_RULES: dict[str, CrossFileRule] = {}  # by function name, in registration order
+
+
+def index_table(name: str, kind: str, **columns: str) -> Callable:
+    """Register `rows` as the maker of index table `name` from the valid files of `kind`."""
+
+    def register(rows: Callable[[SourceFile], Iterable[tuple]]) -> Callable:
+        INDEX_TABLES[name] = IndexTable(name, kind, {"file": "text", **columns}, rows)
+        return rows
+
+    return register
+
+
+def cross_file_rule(*codes: str, reads: tuple[str, ...]) -> Callable:
+    """Register a check across files reporting `codes` from the index tables `reads`."""
+
+    def register(check: Callable[[Any, SourceOf], list[Problem]]) -> Callable:
+        CROSS_FILE_RULES[check.__name__] = CrossFileRule(codes, reads, check)
+        return check
+
+    return register
+
+
+def rule_of(code: str) -> CrossFileRule:
+    """The rule across files that reports `code`."""
+    return next(rule for rule in CROSS_FILE_RULES.values() if code in rule.codes)
+
+
+# --- rules across files -------------------------------------------------------
+
 REQUIRED_FILES = ("skillcycle", "competencies")
-# Every code cross_file_problems reports (delta.py needs them all to be errors).
-CROSS_FILE_CODES = frozenset({"S002", *TARGET_KINDS.values(), "R006", "C001", "C003", "C011", "C012"})
 
 
 def cross_file_problems(index: "RepoIndex", kinds: set[str], source_of: SourceOf) -> list[Problem]:
     """Every check that spans files, over the index alone; `source_of` gives the file a
     finding points into (for its position), or whose references must be listed again.
-    (delta.py runs the same checks over only the rows a few changed files can meet.)"""
+    (delta.py answers the same over only the rows a few changed files can meet.)"""
     problems = missing_files(kinds)
-    first, duplicates = first_definitions(index.defines, source_of)
-    problems += duplicates
-    problems += _unknown_references(index.refs, first, source_of)
-    problems += manager_cycles(index.managers, source_of)
-    problems += goal_weights(index.goal_files, source_of)
-    problems += foreign_notes(dict(zip(index.goal_ids["goal"], index.goal_ids["person"])), index.notes, source_of)
+    for rule in CROSS_FILE_RULES.values():
+        problems += rule.check(index, source_of)
     return problems
 
 
@@ -263,6 +317,13 @@ def first_definitions(defines: "pd.DataFrame", source_of: SourceOf) -> tuple[dic
         else:
             known[ident] = (rel, path)
     return first, problems
+
+
+@cross_file_rule(*TARGET_KINDS.values(), "R006", reads=("defines", "refs"))
+def ids_defined_once(index: Any, source_of: SourceOf) -> list[Problem]:
+    """R006 for an id defined twice; R001-R005 for a reference to an id nothing defines."""
+    first, duplicates = first_definitions(index.defines, source_of)
+    return duplicates + _unknown_references(index.refs, first, source_of)
 
 
 def _unknown_references(refs: "pd.DataFrame", ids: dict[str, dict], source_of: SourceOf) -> list[Problem]:
@@ -295,6 +356,16 @@ def unknown_references(files: list[str], ids: dict[str, Any], source_of: SourceO
     return problems
 
 
+@index_table("managers", "people", person="text", manager="text")
+def _manager_rows(source: SourceFile) -> Iterator[tuple]:
+    yield source.stem, source.model.manager
+
+
+@cross_file_rule("C001", reads=("managers",))
+def no_manager_cycle(index: Any, source_of: SourceOf) -> list[Problem]:
+    return manager_cycles(index.managers, source_of)
+
+
 def manager_cycles(managers: "pd.DataFrame", source_of: SourceOf, starts: Iterable[str] | None = None) -> list[Problem]:
     """C001: each loop once. Walked up from `starts` only (default everyone): a loop holds
     every one of its people, so starting from the changed ones finds every loop they are in."""
@@ -316,6 +387,24 @@ def manager_cycles(managers: "pd.DataFrame", source_of: SourceOf, starts: Iterab
             out.append(problem(source_of(file_of[first]), ("manager",), "C001", "manager cycle: " + " → ".join(order)))
         reported.update(chain)
     return out
+
+
+@index_table("goal_files", "goals", person="text", cycle="text", weight="object")
+def _goal_file_rows(source: SourceFile) -> Iterator[tuple]:
+    """One row: the file's weights summed as written."""
+    model = source.model
+    yield model.person, model.cycle, sum(goal.weight or 0 for goal in model.goals)
+
+
+@index_table("goal_ids", "goals", goal="text", person="text")
+def _goal_id_rows(source: SourceFile) -> Iterator[tuple]:
+    for goal in source.model.goals:
+        yield goal.id, source.model.person
+
+
+@cross_file_rule("C003", "C011", reads=("goal_files",))
+def one_goal_file_per_cycle(index: Any, source_of: SourceOf) -> list[Problem]:
+    return goal_weights(index.goal_files, source_of)
 
 
 def goal_weights(files: "pd.DataFrame", source_of: SourceOf) -> list[Problem]:
@@ -344,6 +433,18 @@ def goal_weights(files: "pd.DataFrame", source_of: SourceOf) -> list[Problem]:
     return out
 
 
+@index_table("notes", "checkins", item="int32", goal="text", person="text")
+def _note_rows(source: SourceFile) -> Iterator[tuple]:
+    for item, note in enumerate(source.model.goals):
+        yield item, note.goal, source.model.person
+
+
+@cross_file_rule("C012", reads=("goal_ids", "notes"))
+def notes_on_own_goals(index: Any, source_of: SourceOf) -> list[Problem]:
+    # A goal defined twice (R006) belongs to its last definition in read order.
+    return foreign_notes(dict(zip(index.goal_ids["goal"], index.goal_ids["person"])), index.notes, source_of)
+
+
 def foreign_notes(goal_owner: dict[str, str], notes: "pd.DataFrame", source_of: SourceOf) -> list[Problem]:
     """C012: check-in notes on a goal that `goal_owner` (goal id -> person; the last definition
     in read order) gives to someone else."""
@@ -352,6 +453,41 @@ def foreign_notes(goal_owner: dict[str, str], notes: "pd.DataFrame", source_of: 
         owner = goal_owner.get(goal)
         if owner is not None and owner != person:
             out.append(problem(source_of(rel), ("goals", item, "goal"), "C012", f"goal {goal!r} belongs to {owner}, not {person}"))
+    return out
+
+
+@index_table("one_on_ones", "checkins", person="text", manager="text", date="date")
+def _one_on_one_rows(source: SourceFile) -> Iterator[tuple]:
+    model = source.model
+    if model.type == "one-on-one":
+        yield model.person, model.manager, model.date
+
+
+@cross_file_rule("C013", reads=("one_on_ones", "managers"))
+def latest_one_on_one_with_manager(index: Any, source_of: SourceOf) -> list[Problem]:
+    """C013: a person's latest one-on-one held by someone other than their manager.
+
+    A people file names today's manager only, so the latest one-on-one is the one it can
+    speak for: an older one with someone else may be from before a change of manager.
+    Several on that day pass when one of them is with the manager."""
+    managers = index.managers[index.managers["manager"].notna().to_numpy()]  # the top of the tree has none
+    manager_of = dict(zip(managers["person"], managers["manager"]))
+    meetings = index.one_on_ones
+    latest: dict[str, tuple] = {}  # person -> (day, managers met that day, the last file of that day)
+    for rel, person, held_by, day in zip(meetings["file"], meetings["person"], meetings["manager"], meetings["date"]):
+        seen = latest.get(person)
+        if seen is None or day > seen[0]:
+            latest[person] = (day, {held_by}, rel)
+        elif day == seen[0]:
+            latest[person] = (day, seen[1] | {held_by}, rel)
+    people = set(index.managers["person"])
+    out = []
+    for person, (day, held_by, rel) in sorted(latest.items()):
+        manager = manager_of.get(person)
+        # An unknown person on either side is R003's to report, not a meeting with the wrong one.
+        if manager in people and held_by <= people and manager not in held_by:
+            out.append(problem(source_of(rel), ("manager",), "C013",
+                               f"{person}'s latest one-on-one ({day.date()}) was with {min(held_by)}, but {person}'s manager is {manager}"))
     return out
 
 

@@ -1,14 +1,16 @@
-"""The checks across files after a few files changed since a valid base (snapshot.py),
+"""The rules across files after a few files changed since a valid base (snapshot.py),
 reading only the base's rows those files can meet.
 
-Every finding of checks.cross_file_problems is an error, so a valid base has none,
-and any such finding now involves a changed file: an id it defines that another
-file defines too, an id it points at that nothing defines, an id it no longer
-defines that another file points at, a manager loop through a person it names, a
-second goal file for its person and cycle, a note on a goal whose owner it
-changed. Each check below looks only there and runs the whole check's own code
-(checks.py) on those rows, so it answers what the whole check would; the tests
-compare the two on every kind of change (tests/test_incremental.py).
+A rule (checks.CROSS_FILE_RULES) may have a twin here, registered with `@twin_of`
+one of its codes. A rule that reports only errors finds nothing in a valid base,
+so any finding now involves a changed file: an id it defines that another file
+defines too, an id it points at that nothing defines, an id it no longer defines
+that another file points at, a manager loop through a person it names, a second
+goal file for its person and cycle, a note on a goal whose owner it changed. Each
+twin looks only there and runs the rule's own code (checks.py) on those rows, so
+it answers what the rule would; the tests compare the two on every kind of
+change (tests/test_incremental.py). A rule with no twin (or one that can warn)
+runs whole, over the tables it reads as they are now.
 
 `Now` is the index as it is: the base's (`BaseIndex`), without the rows of the
 files that changed or were deleted since (`removed`), with those of the files
@@ -17,19 +19,28 @@ read again (`new`: changed or added), a part of the repo and a table at a time.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 import pandas as pd
 
 from . import checks, walk
-from .coded import splice
+from .coded import concat, splice
 from .index import FRAMES, RepoIndex, part_of
 from .problems import CODES, Problem, Severity
 
-# What all of this leans on. Were a check across files ever to report a warning, a valid base
-# could hold findings a delta would not see again: snapshot._delta then declines.
-APPLIES = all(CODES[code].severity is Severity.ERROR for code in checks.CROSS_FILE_CODES)
+Twin = Callable[["Now", "_LazyIds", checks.SourceOf], list[Problem]]
+TWINS: dict[str, Twin] = {}  # by the name of the rule it stands for
+
+
+def twin_of(code: str) -> Callable[[Twin], Twin]:
+    """Register an incremental twin for the rule that reports `code`."""
+
+    def register(twin: Twin) -> Twin:
+        TWINS[checks.rule_of(code).check.__name__] = twin
+        return twin
+
+    return register
 
 
 class BaseIndex(Protocol):
@@ -165,14 +176,25 @@ class Ids:
 
 def cross_file_delta(now: Now, kinds: set[str], source_of: checks.SourceOf) -> list[Problem]:
     """What checks.cross_file_problems answers for the index `now`, when the base has none of
-    its findings."""
+    its errors."""
     ids = _LazyIds(now)
     problems = checks.missing_files(kinds)
-    problems += _duplicates(now, source_of)
-    problems += _references(now, ids, source_of)
-    problems += _cycles(now, source_of)
-    problems += _goals(now, source_of)
+    for name, rule in checks.CROSS_FILE_RULES.items():
+        twin = TWINS.get(name)
+        # A twin only sees what changed: it stands for a rule whose findings a valid base has none of.
+        if twin is not None and all(CODES[code].severity is Severity.ERROR for code in rule.codes):
+            problems += twin(now, ids, source_of)
+        else:
+            problems += rule.check(_Whole(now, rule.reads), source_of)
     return problems
+
+
+class _Whole:
+    """The index tables a rule reads, each as it is now, whole: every part's rows in path order."""
+
+    def __init__(self, now: Now, reads: tuple[str, ...]) -> None:
+        for name in reads:
+            setattr(self, name, concat([now.table(part, name) for part in now.parts]))
 
 
 class _LazyIds(dict):
@@ -185,6 +207,11 @@ class _LazyIds(dict):
     def __missing__(self, target: str) -> Ids:
         self[target] = Ids(self.now, target)
         return self[target]
+
+
+@twin_of("R006")
+def _ids(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
+    return _duplicates(now, source_of) + _references(now, ids, source_of)
 
 
 def _duplicates(now: Now, source_of: checks.SourceOf) -> list[Problem]:
@@ -217,7 +244,8 @@ def _references(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Pro
     return checks.unknown_references(sorted(files), ids, source_of)
 
 
-def _cycles(now: Now, source_of: checks.SourceOf) -> list[Problem]:
+@twin_of("C001")
+def _cycles(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
     """C001 through a person whose manager a changed file names (no other loop can be new)."""
     starts = set(now.new.managers["person"])
     if not starts:
@@ -226,20 +254,25 @@ def _cycles(now: Now, source_of: checks.SourceOf) -> list[Problem]:
     return checks.manager_cycles(managers, source_of, starts)
 
 
-def _goals(now: Now, source_of: checks.SourceOf) -> list[Problem]:
-    """C011 and C003 for the (person, cycle) of each changed goal file; C012 for the notes of
-    the changed check-ins, and for every note on a goal whose owner changed."""
-    problems = []
+@twin_of("C011")
+def _goal_files(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
+    """C011 and C003 for the (person, cycle) of each changed goal file."""
     written = now.new.goal_files
-    if not written.empty:
-        keys = set(zip(written["person"], written["cycle"]))
-        rows = now.rows("goal_files", "person", {person for person, _ in keys})
-        problems += checks.goal_weights(rows[[key in keys for key in zip(rows["person"], rows["cycle"])]], source_of)
+    if written.empty:
+        return []
+    keys = set(zip(written["person"], written["cycle"]))
+    rows = now.rows("goal_files", "person", {person for person, _ in keys})
+    return checks.goal_weights(rows[[key in keys for key in zip(rows["person"], rows["cycle"])]], source_of)
+
+
+@twin_of("C012")
+def _notes(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
+    """C012 for the notes of the changed check-ins, and for every note on a goal whose owner changed."""
     # Owners before and after of the goals the changed files define or defined.
     candidates = set(now.new.goal_ids["goal"]) | {goal for part in now.removed for goal in now.gone(part, "goal_ids")["goal"]}
     noted = set(now.new.notes["goal"])
     if not candidates | noted:
-        return problems
+        return []
     owner_now = _owners(now.rows("goal_ids", "goal", candidates | noted))
     owner_was = _owners(now.rows("goal_ids", "goal", candidates, before=True)) if candidates else {}
     # A goal no longer defined has no owner to differ from (its notes are R004, above).
@@ -249,8 +282,7 @@ def _goals(now: Now, source_of: checks.SourceOf) -> list[Problem]:
         for part in now.base.parts:
             table = now.kept(part, "notes")
             notes.append(table[table["goal"].isin(moved).to_numpy()])
-    problems += checks.foreign_notes(owner_now, _concat(notes), source_of)
-    return problems
+    return checks.foreign_notes(owner_now, _concat(notes), source_of)
 
 
 def _owners(goal_ids: pd.DataFrame) -> dict[str, str]:

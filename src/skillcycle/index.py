@@ -1,6 +1,6 @@
 """What each file contributes to the checks that span files, kept as tables.
 
-The cross-file checks (checks.cross_file_problems) read only this index, never
+The rules across files (checks.cross_file_problems) read only this index, never
 the loaded files, so a run can build it from every file (a full load) or take
 the last valid run's index a part of the repo at a time, drop the rows of the
 files that changed since and add theirs again (delta.Now): the checks then see
@@ -13,7 +13,6 @@ which of two definitions of an id comes first, so `splice` keeps it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
@@ -24,34 +23,36 @@ from .coded import Gathered, only_used_categories, rows_before
 from .sources import SourceFile, problems_of
 from .problems import Problem
 
-# Each table's columns and their types (coded.Gathered): ids and paths are text, coded.
+# Each table's columns and their types (coded.Gathered): ids and paths are text, coded. Two
+# tables every file adds to; the others are registered by the rules that read them.
 _COLUMNS = {
     "defines": {"file": "text", "target": "text", "id": "text", "path": "object"},  # every file, read leniently: (kind, id, path in the file)
     "refs": {"file": "text", "target": "text", "id": "text"},  # the distinct ids a valid file points at
-    "managers": {"file": "text", "person": "text", "manager": "text"},  # valid people files
-    "goal_files": {"file": "text", "person": "text", "cycle": "text", "weight": "object"},  # valid goal files; weight = the file's sum, as written
-    "goal_ids": {"file": "text", "goal": "text", "person": "text"},  # goals of valid goal files
-    "notes": {"file": "text", "item": "int32", "goal": "text", "person": "text"},  # goal notes of valid check-ins
+    **{name: table.columns for name, table in checks.INDEX_TABLES.items()},
 }
 
 FRAMES = tuple(_COLUMNS)  # the tables of a RepoIndex
 TABLES = ("own", *FRAMES)  # what a RepoIndex holds: each file's own findings, and the tables
+_TABLES_OF = {  # file kind -> the registered tables its valid files add to
+    kind: [table for table in checks.INDEX_TABLES.values() if table.kind == kind]
+    for kind in {table.kind for table in checks.INDEX_TABLES.values()}
+}
 
 
-@dataclass
 class RepoIndex:
-    own: list[Problem]  # findings about one file alone: reading, schema, file name, rules within the file
-    defines: pd.DataFrame
-    refs: pd.DataFrame
-    managers: pd.DataFrame
-    goal_files: pd.DataFrame
-    goal_ids: pd.DataFrame
-    notes: pd.DataFrame
+    """Each file's own findings (reading, schema, file name, rules within the file), and the
+    tables of FRAMES, each an attribute: `index.refs`."""
+
+    def __init__(self, own: list[Problem], **tables: pd.DataFrame) -> None:
+        if set(tables) != set(FRAMES):
+            raise TypeError(f"an index holds the tables {sorted(FRAMES)}, not {sorted(tables)}")
+        self.own = own
+        self.__dict__.update(tables)
 
     def part(self, part: str) -> "RepoIndex":
         """The rows of the files of one part of the repo (see `part_of`)."""
         tables = {}
-        for name in _COLUMNS:
+        for name in FRAMES:
             table = getattr(self, name)
             # Rows are in path order: a part's rows are one run, found by bisection. A top-level
             # file's rows sort before the next text after it (its name and a NUL); a folder's are
@@ -103,16 +104,10 @@ class IndexBuilder:
         for target, ident in sorted(pointed):
             targets.codes.append(target_codes.setdefault(target, len(target_codes)))
             idents.codes.append(ident_codes.setdefault(ident, len(ident_codes)))
-        model = source.model
-        if source.kind == "people":
-            tables["managers"].add(rel, source.stem, model.manager)
-        elif source.kind == "goals":
-            tables["goal_files"].add(rel, model.person, model.cycle, sum(g.weight or 0 for g in model.goals))
-            for goal in model.goals:
-                tables["goal_ids"].add(rel, goal.id, model.person)
-        elif source.kind == "checkins":
-            for item, note in enumerate(model.goals):
-                tables["notes"].add(rel, item, note.goal, model.person)
+        for table in _TABLES_OF.get(source.kind, ()):
+            gathered = tables[table.name]
+            for row in table.rows(source):
+                gathered.add(rel, *row)
 
     def index(self) -> RepoIndex:
         """The index, once: the rows are let go as each table is made."""

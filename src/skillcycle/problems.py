@@ -69,6 +69,7 @@ CODES: dict[str, Code] = {
         Code("C010", "date-order", _E, "Dates in one record are out of order (left before started, due before start, filled before opened, ...)."),
         Code("C011", "goal-file-twice", _E, "Two goal files for the same person and cycle."),
         Code("C012", "checkin-goal-of-other", _E, "A check-in note refers to another person's goal."),
+        Code("C013", "one-on-one-not-with-manager", _W, "A person's latest one-on-one was held by someone other than their manager."),
     ]
 }
 

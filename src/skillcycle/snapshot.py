@@ -738,7 +738,7 @@ def _since_base(
     from .repo import WHOLE_KINDS
     from .validate import source_of
 
-    base = snapshot.base_index() if delta.APPLIES else None
+    base = snapshot.base_index()
     if base is None:
         return None
     content, stored, records, dated = base

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from skillcycle.index import FRAMES
 from skillcycle.problems import CODES
 from skillcycle.validate import validate_path
 
@@ -85,6 +86,9 @@ CASES = [
     Case("C011", "goals/ada-again.yaml", "person: ada\ncycle: 2026Q3\ngoals: []\n", 2, "person: ada\ncycle: 2026Q2\ngoals: []\n"),
     Case("C012", "checkins/lin.yaml", "person: lin\nmanager: grace\ndate: 2026-07-14\ntype: one-on-one\ngoals:\n  - {goal: ada-sql-2026q3}\n", 6,
          "person: lin\nmanager: grace\ndate: 2026-07-14\ntype: one-on-one\n"),
+    # ada's latest one-on-one (after the 07-14 one with grace) is with lin; her manager is grace.
+    Case("C013", "checkins/ada-2026-08-20.yaml", CHECKIN.replace("grace", "lin").replace("07-14", "08-20"), 2,
+         CHECKIN.replace("07-14", "08-20")),
 ]
 
 
@@ -165,11 +169,32 @@ def test_each_finding_after_an_edit_is_what_a_full_read_finds(tiny: Path, case: 
     assert case.code in {p.code for p in after.problems}
 
 
-def test_every_finding_across_files_is_an_error() -> None:
-    """delta.py leans on it: a valid base then has no finding across files, so every one after
-    an edit involves an edited file."""
+def test_the_rules_across_files_are_registered_once_each() -> None:
+    """Every code a rule across files reports is documented and reported by that rule alone;
+    each incremental twin stands for a registered rule."""
     from skillcycle import checks, delta
-    from skillcycle.problems import Severity
 
-    assert all(CODES[code].severity is Severity.ERROR for code in checks.CROSS_FILE_CODES)
-    assert delta.APPLIES
+    codes = [code for rule in checks.CROSS_FILE_RULES.values() for code in rule.codes]
+    assert len(codes) == len(set(codes))
+    assert set(codes) <= set(CODES)
+    assert set(delta.TWINS) <= set(checks.CROSS_FILE_RULES)
+    for rule in checks.CROSS_FILE_RULES.values():
+        assert set(rule.reads) <= set(FRAMES), rule
+
+
+@pytest.mark.parametrize("later, found", [
+    # (manager, type, date) of a second check-in of ada's, beside the 07-14 one-on-one with grace
+    (("lin", "one-on-one", "2026-07-01"), []),  # older: her manager may have changed since
+    (("lin", "review", "2026-08-20"), []),  # only one-on-ones are a manager's to hold
+    (("lin", "one-on-one", "2026-07-14"), []),  # the same day as one with grace
+    (("lin", "one-on-one", "2026-08-20"), ["ada's latest one-on-one (2026-08-20) was with lin, but ada's manager is grace"]),
+])
+def test_latest_one_on_one_is_with_the_manager(tiny: Path, later: tuple[str, str, str], found: list[str]) -> None:
+    manager, kind, day = later
+    (tiny / "checkins" / "ada-second.yaml").write_text(f"person: ada\nmanager: {manager}\ndate: {day}\ntype: {kind}\n")
+    assert [p.message for p in validate_path(tiny, AS_OF, TODAY).problems if p.code == "C013"] == found
+
+
+def test_a_person_with_no_manager_has_no_one_on_one_to_check(tiny: Path) -> None:
+    (tiny / "checkins" / "grace.yaml").write_text("person: grace\nmanager: lin\ndate: 2026-07-20\ntype: one-on-one\n")
+    assert "C013" not in {p.code for p in validate_path(tiny, AS_OF, TODAY).problems}
