@@ -6,6 +6,11 @@ quarter last). Nothing here prints. Populations that span the whole org
 (people, learning goals, reviews, check-ins) are pandas tables built once per
 report and filtered per quarter.
 
+Each metric is one function registered with `@metric(key, headline rows...)`, in
+the order of the report: the JSON, the tables and the HTML page show every
+registered metric, and the populations several metrics count are `_Quarter`'s,
+each made once.
+
 Interpretation choices where SPEC §7 is silent are listed in docs/metrics.md;
 the ones that matter for a number are repeated in the comments below.
 """
@@ -14,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from functools import cached_property
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -23,7 +29,7 @@ from . import gaps
 from .coded import recode
 from .facts import LevelGrid, achievement_dates, requirements_on
 from .quarters import Quarter
-from .metrics_report import DemandTrend, LiftFamily, MetricsReport, QuarterMetrics, r3
+from .metrics_report import DemandTrend, Headline, LiftFamily, MetricsReport, QuarterMetrics, r3
 from .repo import Repo
 
 TOP_DEMAND = 5  # SPEC §7.1 item 8: the 5 gap rows with the highest priority
@@ -149,97 +155,193 @@ def _baseline_default(org: _Org, goals: pd.DataFrame) -> np.ndarray:
     return np.nan_to_num(out).astype(np.int64)
 
 
-def quarter_metrics(org: _Org, quarter: Quarter) -> QuarterMetrics:
-    repo, as_of = org.repo, org.as_of
-    settings = repo.settings
-    minimum = settings.privacy.min_group_size
-    start, end = quarter.start, quarter.end
-    cutoff = min(end, as_of)
-    t_start, t_cut = _ts(start), _ts(cutoff)
-    before = start - timedelta(days=1)
+class _Quarter:
+    """The populations of one quarter that several metrics count, each made when first asked."""
 
-    people = org.people
-    active = people[_active(people, cutoff)]  # SPEC §7: only people active on `end` count
-    family = people["family"]
+    def __init__(self, org: _Org, quarter: Quarter) -> None:
+        self.org, self.quarter, self.settings = org, quarter, org.repo.settings
+        self.minimum = self.settings.privacy.min_group_size
+        self.start, self.end = quarter.start, quarter.end
+        self.cutoff = min(self.end, org.as_of)
+        self.t_start, self.t_cut = _ts(self.start), _ts(self.cutoff)
+        self.before = self.start - timedelta(days=1)
 
-    # Learning goals active during Q (SPEC §7), of people active on end.
-    g = org.goals
-    g = g[_member(g["person"], active.index)]
-    in_q = (g["start"] <= t_cut) & ~(g["achieved"] < t_start) & ~(g["dropped"] < t_start)
-    goals_q = g[in_q]
-    with_goal = set(goals_q["person"])
+    @cached_property
+    def active(self) -> pd.DataFrame:
+        """People active on `end` (the cutoff): the only ones any metric counts."""
+        return self.org.people[_active(self.org.people, self.cutoff)]
 
-    # 1. skill advancement: level(P, S, end) > base.
-    level_pre = org.level_of(before, goals_q)
-    base = np.where(level_pre >= 0, level_pre, _baseline_default(org, goals_q))
-    moved = np.maximum(org.level_of(cutoff, goals_q), 0) > base
+    @cached_property
+    def goals(self) -> pd.DataFrame:
+        """Learning goals of the active people."""
+        return self.org.goals[_member(self.org.goals["person"], self.active.index)]
+
+    @cached_property
+    def goals_q(self) -> pd.DataFrame:
+        """Their learning goals active during Q: started by the cutoff, not achieved or dropped before Q."""
+        g = self.goals
+        return g[(g["start"] <= self.t_cut) & ~(g["achieved"] < self.t_start) & ~(g["dropped"] < self.t_start)]
+
+    @cached_property
+    def with_goal(self) -> set[str]:
+        return set(self.goals_q["person"])
+
+    @cached_property
+    def achieved(self) -> pd.DataFrame:
+        """Learning goals achieved during Q, with `days` from start to achievement and the person's family."""
+        g = self.goals
+        achieved = g[(g["achieved"] >= self.t_start) & (g["achieved"] <= self.t_cut)].copy()
+        achieved["days"] = (achieved["achieved"] - achieved["start"]).dt.days.astype("float64")
+        achieved["family"] = achieved["person"].map(self.org.people["family"])
+        return achieved
+
+    @cached_property
+    def filled(self) -> pd.DataFrame:
+        openings = self.org.openings
+        return openings[(openings["filled"] >= self.t_start) & (openings["filled"] <= self.t_cut)]
+
+    @cached_property
+    def internal(self) -> pd.DataFrame:
+        """Openings filled during Q by someone in the repo (whether still active or not)."""
+        return self.filled[_member(self.filled["hired"], self.org.people.index)]
+
+    @cached_property
+    def whole_q(self) -> pd.Index:
+        """Active on start and on end: the whole quarter."""
+        return self.active[_active(self.active, self.start)].index
+
+    @cached_property
+    def months(self) -> list[tuple[int, int]]:
+        """The calendar months of Q begun by the cutoff."""
+        return [(y, m) for y, m in self.quarter.months() if date(y, m, 1) <= self.cutoff]
+
+    @cached_property
+    def talked_every_month(self) -> set[str]:
+        """People of the whole quarter with a substantive check-in in each of its months."""
+        talks = self.org.checkins[(self.org.checkins["date"] >= self.t_start) & (self.org.checkins["date"] <= self.t_cut)]
+        talks = talks[_member(talks["person"], self.whole_q)]
+        month_count = (talks["date"].dt.year * 12 + talks["date"].dt.month).groupby(talks["person"]).nunique()
+        return set(month_count[month_count >= len(self.months)].index)
+
+    @cached_property
+    def lift(self) -> tuple[dict[str, Any], list[LiftFamily]]:
+        org = self.org
+        return _performance_lift(org, self.quarter, self.active, self.goals_q, self.achieved, org.levels(self.before), org.levels(self.cutoff), self.minimum)
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    compute: Callable[[_Quarter], Any]  # the metric's object, or a table's rows (a list)
+    headlines: tuple[Headline, ...]  # what the human formats show of it (a table shows its rows)
+
+
+METRICS: dict[str, Metric] = {}  # in the order of the report
+
+
+def metric(key: str, *headlines: tuple) -> Callable:
+    """Register a metric: `compute(quarter)` and its headline rows, each (label, kind, *fields)
+    as `Headline` takes them after the key."""
+
+    def register(compute: Callable[[_Quarter], Any]) -> Callable:
+        METRICS[key] = Metric(key, compute, tuple(Headline(key, *row) for row in headlines))
+        return compute
+
+    return register
+
+
+@metric("skill_advancement_rate", ("Skill advancement rate", "share", "value", "n", "no one had a learning goal active during the quarter"))
+def _skill_advancement(q: _Quarter) -> dict[str, Any]:
+    """Share of the people with a learning goal active during Q who ended Q above its base on one of them."""
+    goals_q = q.goals_q
+    level_pre = q.org.level_of(q.before, goals_q)
+    base = np.where(level_pre >= 0, level_pre, _baseline_default(q.org, goals_q))
+    moved = np.maximum(q.org.level_of(q.cutoff, goals_q), 0) > base
     advanced = set(goals_q.loc[moved, "person"])
-    skill_advancement = {
-        "value": _share(len(advanced), len(with_goal)),
-        "n": len(with_goal),
-        "target": settings.targets.skill_advancement_rate,
-    }
+    return {"value": _share(len(advanced), len(q.with_goal)), "n": len(q.with_goal), "target": q.settings.targets.skill_advancement_rate}
 
-    # 2. time to competency: goals achieved during Q, days from the goal's start.
-    achieved = g[(g["achieved"] >= t_start) & (g["achieved"] <= t_cut)].copy()
-    achieved["days"] = (achieved["achieved"] - achieved["start"]).dt.days.astype("float64")
-    achieved["family"] = achieved["person"].map(family)
+
+@metric(
+    "time_to_competency_days",
+    ("Time to competency, median (days)", "days", "value", "n", "no learning goal was achieved during the quarter"),
+    ("Time to competency, mean (days)", "days", "mean", "n", "no learning goal was achieved during the quarter"),
+)
+def _time_to_competency(q: _Quarter) -> dict[str, Any]:
+    """Days from start to achievement of the learning goals achieved during Q, overall and by family."""
+    achieved = q.achieved
     by_family = {
         fam: {"median": _median(grp["days"]), "mean": _mean(grp["days"]), "n": len(grp)}
         for fam, grp in achieved.groupby("family", sort=True)
     }
     median = _median(achieved["days"])
-    time_to_competency = {
-        "value": median, "median": median, "mean": _mean(achieved["days"]), "n": len(achieved), "by_family": by_family,
-    }
+    return {"value": median, "median": median, "mean": _mean(achieved["days"]), "n": len(achieved), "by_family": by_family}
 
-    # 3. internal mobility: openings filled during Q (hired people count whether active or not).
-    filled = org.openings[(org.openings["filled"] >= t_start) & (org.openings["filled"] <= t_cut)]
-    internal = filled[_member(filled["hired"], people.index)]
-    prepared = _prepared(org, internal)
-    mobility = {"value": _share(prepared, len(filled)), "n": len(filled)}
-    fill = {"value": _share(len(internal), len(filled)), "n": len(filled)}
 
-    # 4. performance lift, and r between tiers gained and the rating delta.
-    lift, lift_families = _performance_lift(org, quarter, active, goals_q, achieved, org.levels(before), org.levels(cutoff), minimum)
+@metric("internal_mobility_rate", ("Internal mobility rate", "share", "value", "n", "no opening was filled during the quarter"))
+def _internal_mobility(q: _Quarter) -> dict[str, Any]:
+    """Share of the openings filled during Q that went to someone prepared by a learning goal."""
+    return {"value": _share(_prepared(q.org, q.internal), len(q.filled)), "n": len(q.filled)}
 
-    # 5. conversation frequency: active for all of Q, a substantive conversation in each month.
-    whole_q = active[_active(active, start)].index  # active on start and on end: the whole quarter
-    months = [(y, m) for y, m in quarter.months() if date(y, m, 1) <= cutoff]
-    talks = org.checkins[(org.checkins["date"] >= t_start) & (org.checkins["date"] <= t_cut)]
-    talks = talks[_member(talks["person"], whole_q)]
-    month_count = (talks["date"].dt.year * 12 + talks["date"].dt.month).groupby(talks["person"]).nunique()
-    talked_every_month = set(month_count[month_count >= len(months)].index)
-    conversation = {"value": _share(len(talked_every_month), len(whole_q)), "n": len(whole_q)}
 
-    # 6. learning coverage over everyone active on end.
-    coverage = {"value": _share(len(with_goal), len(active)), "n": len(active)}
+@metric("internal_fill_rate", ("Internal fill rate", "share", "value", "n", "no opening was filled during the quarter"))
+def _internal_fill(q: _Quarter) -> dict[str, Any]:
+    return {"value": _share(len(q.internal), len(q.filled)), "n": len(q.filled)}
 
-    # 7. managers with direct reports active on end, sorted by id.
-    managers = _managers(active, with_goal, set(whole_q), talked_every_month, achieved, internal, people)
 
-    # 8. skill demand: the top gap rows as of end, with `below` as of the end of Q-1.
-    now_rows = org.gap_rows(cutoff)
-    then = org.below(min(quarter.previous().end, as_of))
-    demand = [
+@metric(
+    "performance_lift",
+    ("Performance lift (rating points)", "rating"),
+    ("Performance r (tiers gained vs rating change)", "r", "r", "r_n"),
+)
+def _lift(q: _Quarter) -> dict[str, Any]:
+    return q.lift[0]
+
+
+@metric("conversation_frequency", ("Conversation frequency", "share", "value", "n", "no one was active for the whole quarter"))
+def _conversations(q: _Quarter) -> dict[str, Any]:
+    """Share of the people active all quarter with a substantive conversation in each of its months."""
+    return {"value": _share(len(q.talked_every_month), len(q.whole_q)), "n": len(q.whole_q)}
+
+
+@metric("learning_coverage", ("Learning coverage", "share", "value", "n", "no one was active at the end of the quarter"))
+def _coverage(q: _Quarter) -> dict[str, Any]:
+    return {"value": _share(len(q.with_goal), len(q.active)), "n": len(q.active)}
+
+
+@metric("managers")
+def _manager_rows(q: _Quarter) -> list[dict[str, Any]]:
+    return _managers(q.active, q.with_goal, set(q.whole_q), q.talked_every_month, q.achieved, q.internal, q.org.people)
+
+
+@metric("skill_demand")
+def _skill_demand(q: _Quarter) -> list[dict[str, Any]]:
+    """The top gap rows as of the cutoff, with `below` as of the end of Q-1."""
+    then = q.org.below(min(q.quarter.previous().end, q.org.as_of))
+    return [
         {"family": r["family"], "skill": r["skill"], "below": r["below"],
          "below_previous": then.get((r["family"], r["skill"])), "priority": r["priority"]}
-        for r in now_rows[:TOP_DEMAND]
+        for r in q.org.gap_rows(q.cutoff)[:TOP_DEMAND]
     ]
 
-    # 9. root causes of period Q rated `skill`, counted by skill; small counts suppressed.
-    causes = org.reviews[(org.reviews["period"] == quarter.label) & _member(org.reviews["person"], active.index)]
-    counts = causes[causes["root_cause"] == "skill"].groupby("skill").size()
-    shown = sorted(((s, int(c)) for s, c in counts.items() if c >= minimum), key=lambda sc: (-sc[1], sc[0]))
-    hidden = sorted(s for s, c in counts.items() if c < minimum)  # by skill only: their order would leak counts
-    root_causes = [{"skill": s, "count": c} for s, c in shown] + [{"skill": s, "count": None, "suppressed": True} for s in hidden]
 
+@metric("root_causes")
+def _root_causes(q: _Quarter) -> list[dict[str, Any]]:
+    """Review ratings of period Q whose root cause is a skill, counted by skill; small counts suppressed."""
+    reviews = q.org.reviews
+    causes = reviews[(reviews["period"] == q.quarter.label) & _member(reviews["person"], q.active.index)]
+    counts = causes[causes["root_cause"] == "skill"].groupby("skill").size()
+    shown = sorted(((s, int(c)) for s, c in counts.items() if c >= q.minimum), key=lambda sc: (-sc[1], sc[0]))
+    hidden = sorted(s for s, c in counts.items() if c < q.minimum)  # by skill only: their order would leak counts
+    return [{"skill": s, "count": c} for s, c in shown] + [{"skill": s, "count": None, "suppressed": True} for s in hidden]
+
+
+def quarter_metrics(org: _Org, quarter: Quarter) -> QuarterMetrics:
+    q = _Quarter(org, quarter)
     return QuarterMetrics(
-        quarter=quarter, as_of=as_of, cutoff=cutoff, min_group_size=minimum,
-        skill_advancement_rate=skill_advancement, time_to_competency_days=time_to_competency,
-        internal_mobility_rate=mobility, internal_fill_rate=fill, performance_lift=lift,
-        conversation_frequency=conversation, learning_coverage=coverage, managers=managers,
-        skill_demand=demand, root_causes=root_causes, lift_families=lift_families, months_counted=len(months),
+        quarter=quarter, as_of=org.as_of, cutoff=q.cutoff, min_group_size=q.minimum,
+        metrics={key: m.compute(q) for key, m in METRICS.items()},
+        headlines=tuple(row for m in METRICS.values() for row in m.headlines),
+        lift_families=q.lift[1], months_counted=len(q.months),
     )
 
 
@@ -349,7 +451,7 @@ def compute(repo: Repo, quarter: Quarter, as_of: date, quarters: int = 1) -> Met
     shown = results[-max(quarters, 2):]
     trend = [
         DemandTrend(row["family"], row["skill"], [org.below(q.cutoff).get((row["family"], row["skill"])) for q in shown])
-        for row in current.skill_demand
+        for row in current["skill_demand"]
     ]
     names = {pid: person.name for pid, person in repo.people.items()}
     return MetricsReport(repo.settings.organization, as_of, repo.settings.privacy.min_group_size, results, quarters, trend, names)

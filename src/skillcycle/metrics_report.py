@@ -35,51 +35,43 @@ class LiftFamily:
     lift: float | None = None
 
 
+@dataclass(frozen=True)
+class Headline:
+    """A row of the headline table: one figure of a metric's object."""
+
+    key: str  # the metric
+    label: str
+    kind: str  # share | days | rating | r: how the figure is written
+    field: str = "value"  # which figure of the metric's object
+    n_field: str = "n"  # the population it counts
+    empty: str = "empty population"  # why the figure is blank when its population is empty
+
+
 @dataclass
 class QuarterMetrics:
     quarter: Quarter
     as_of: date
     cutoff: date  # min(end, as_of): the last day any fact of this quarter can come from
     min_group_size: int
-    skill_advancement_rate: dict[str, Any]
-    time_to_competency_days: dict[str, Any]
-    internal_mobility_rate: dict[str, Any]
-    internal_fill_rate: dict[str, Any]
-    performance_lift: dict[str, Any]
-    conversation_frequency: dict[str, Any]
-    learning_coverage: dict[str, Any]
-    managers: list[dict[str, Any]]
-    skill_demand: list[dict[str, Any]]
-    root_causes: list[dict[str, Any]]
-    # Detail shown by the human formats only (never in the §7.2 JSON).
+    metrics: dict[str, Any]  # key -> the metric's object (a headline metric) or rows (a table), in report order
+    headlines: tuple[Headline, ...]  # what the human formats show of the headline metrics, in order
+    # Detail shown by the human formats only (never in the JSON).
     lift_families: list[LiftFamily] = field(default_factory=list)
     months_counted: int = 3  # calendar months of Q that had begun by the cutoff
+
+    def __getitem__(self, key: str) -> Any:
+        return self.metrics[key]
 
     @property
     def complete(self) -> bool:
         return self.cutoff >= self.quarter.end
 
     def to_json(self) -> dict[str, Any]:
-        """Exactly the object of SPEC §7.2."""
-        return {
-            "quarter": self.quarter.label,
-            "start": self.quarter.start.isoformat(),
-            "end": self.quarter.end.isoformat(),
-            "skill_advancement_rate": self.skill_advancement_rate,
-            "time_to_competency_days": self.time_to_competency_days,
-            "internal_mobility_rate": self.internal_mobility_rate,
-            "internal_fill_rate": self.internal_fill_rate,
-            "performance_lift": self.performance_lift,
-            "conversation_frequency": self.conversation_frequency,
-            "learning_coverage": self.learning_coverage,
-            "managers": {"rows": self.managers},
-            "skill_demand": {"rows": self.skill_demand},
-            "root_causes": {"rows": self.root_causes},
-        }
-
-    def value(self, key: str) -> float | None:
-        """The headline value of a metric (None when empty or suppressed)."""
-        return getattr(self, key)["value"]
+        """The quarter's JSON object: its dates, then each metric, a table as {"rows": [...]}."""
+        out: dict[str, Any] = {"quarter": self.quarter.label, "start": self.quarter.start.isoformat(), "end": self.quarter.end.isoformat()}
+        for key, value in self.metrics.items():
+            out[key] = {"rows": value} if isinstance(value, list) else value
+        return out
 
 
 @dataclass

@@ -8,59 +8,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..metrics_report import MetricsReport, QuarterMetrics, r3
+from ..metrics_report import Headline, MetricsReport, QuarterMetrics, r3
 from ..safetext import json_text
 from .table import Column, Table, to_markdown, to_plain
 
-# --- what each headline row shows ---------------------------------------------------
+# --- what each headline row shows (the rows each metric registers: metrics.METRICS) ----------
+
+def figure(q: QuarterMetrics, row: Headline) -> float | None:
+    return q[row.key][row.field]
 
 
-@dataclass(frozen=True)
-class Row:
-    key: str  # metric key in the §7.2 object
-    label: str
-    kind: str  # share | days | rating | r
-    field: str = "value"  # which figure of the metric object
-    n_field: str = "n"
-
-
-ROWS = [
-    Row("skill_advancement_rate", "Skill advancement rate", "share"),
-    Row("time_to_competency_days", "Time to competency, median (days)", "days"),
-    Row("time_to_competency_days", "Time to competency, mean (days)", "days", field="mean"),
-    Row("internal_mobility_rate", "Internal mobility rate", "share"),
-    Row("internal_fill_rate", "Internal fill rate", "share"),
-    Row("performance_lift", "Performance lift (rating points)", "rating"),
-    Row("performance_lift", "Performance r (tiers gained vs rating change)", "r", field="r", n_field="r_n"),
-    Row("conversation_frequency", "Conversation frequency", "share"),
-    Row("learning_coverage", "Learning coverage", "share"),
-]
-
-EMPTY = {
-    "skill_advancement_rate": "no one had a learning goal active during the quarter",
-    "time_to_competency_days": "no learning goal was achieved during the quarter",
-    "internal_mobility_rate": "no opening was filled during the quarter",
-    "internal_fill_rate": "no opening was filled during the quarter",
-    "conversation_frequency": "no one was active for the whole quarter",
-    "learning_coverage": "no one was active at the end of the quarter",
-}
-
-
-def figure(q: QuarterMetrics, row: Row) -> float | None:
-    return getattr(q, row.key)[row.field]
-
-
-def suppressed(q: QuarterMetrics, row: Row) -> bool:
+def suppressed(q: QuarterMetrics, row: Headline) -> bool:
     """Is this figure hidden by the privacy rule (SPEC §7.3), as opposed to empty?"""
     if row.key != "performance_lift":
         return False
-    lift = q.performance_lift
+    lift = q["performance_lift"]
     return lift["value"] is None if row.field == "value" else lift["r_n"] < q.min_group_size
 
 
-def note(q: QuarterMetrics, row: Row) -> str:
+def note(q: QuarterMetrics, row: Headline) -> str:
     """Why a figure is missing (suppressed or empty), or how it compares with its target."""
-    m, metric = q.min_group_size, getattr(q, row.key)
+    m, metric = q.min_group_size, q[row.key]
     if row.key == "performance_lift" and row.field == "value" and metric["value"] is None:
         if not q.lift_families:
             return f"suppressed: no one active was rated in both {q.quarter.previous()} and {q.quarter} (privacy, min group {m})"
@@ -75,13 +43,13 @@ def note(q: QuarterMetrics, row: Row) -> str:
             return "undefined: tiers gained or rating change do not vary"
         return ""
     if figure(q, row) is None:
-        return EMPTY.get(row.key, "empty population")
-    if row.key == "skill_advancement_rate":
+        return row.empty
+    if row.field == "value" and metric.get("target") is not None:
         return "meets target" if metric["value"] >= metric["target"] else "below target"
     return ""
 
 
-def full_note(q: QuarterMetrics, prev: QuarterMetrics | None, row: Row) -> str:
+def full_note(q: QuarterMetrics, prev: QuarterMetrics | None, row: Headline) -> str:
     """The note of the current figure, plus why the previous quarter's is hidden when it is."""
     text = note(q, row)
     if prev is not None and suppressed(prev, row):
@@ -148,8 +116,8 @@ def headline_table(report: MetricsReport) -> Table:
     q, prev = report.current, report.previous
     prev_label = str(prev.quarter) if prev else "previous"
     rows = []
-    for row in ROWS:
-        metric = getattr(q, row.key)
+    for row in report.current.headlines:
+        metric = q[row.key]
         target = metric.get("target") if row.field == "value" else None
         now_hidden = suppressed(q, row)
         before = figure(prev, row) if prev else None
@@ -174,7 +142,7 @@ def headline_table(report: MetricsReport) -> Table:
 def ttc_table(report: MetricsReport) -> Table:
     q = report.current
     rows = [[fam, v["n"], fmt(v["median"], "days"), fmt(v["mean"], "days")]
-            for fam, v in q.time_to_competency_days["by_family"].items()]
+            for fam, v in q["time_to_competency_days"]["by_family"].items()]
     return Table([Column("family"), Column("goals achieved", "right"), Column("median days", "right"), Column("mean days", "right")],
                  rows, title="Time to competency by role family")
 
@@ -205,7 +173,7 @@ def managers_table(report: MetricsReport) -> Table:
     rows = [
         [m["manager"], report.names.get(m["manager"], ""), m["reports"], fmt(m["learning_coverage"], "share"),
          fmt(m["conversation_frequency"], "share"), fmt(m["median_time_to_competency_days"], "days"), m["internal_moves"]]
-        for m in report.current.managers
+        for m in report.current["managers"]
     ]
     return Table(
         [Column("manager"), Column("name"), Column("reports", "right"), Column("learning coverage", "right"),
@@ -219,7 +187,7 @@ def managers_table(report: MetricsReport) -> Table:
 def demand_table(report: MetricsReport) -> Table:
     q, prev = report.current, report.previous
     rows = []
-    for r in q.skill_demand:
+    for r in q["skill_demand"]:
         diff = None if r["below_previous"] is None else r["below"] - r["below_previous"]
         rows.append([r["family"], r["skill"], r["below"], r["below_previous"],
                      None if diff is None else f"{diff:+d}" if diff else "0", r["priority"]])
@@ -235,7 +203,7 @@ def root_cause_table(report: MetricsReport) -> Table:
     m = report.min_group_size
     rows = [[r["skill"], "suppressed" if r.get("suppressed") else r["count"],
              f"suppressed: fewer than {m} ratings (privacy)" if r.get("suppressed") else ""]
-            for r in report.current.root_causes]
+            for r in report.current["root_causes"]]
     return Table([Column("skill"), Column("count", "right"), Column("note")], rows,
                  title=f"Root causes: performance ratings of {report.current.quarter} below target for a skill")
 
@@ -243,7 +211,7 @@ def root_cause_table(report: MetricsReport) -> Table:
 def trend_table(report: MetricsReport) -> Table:
     quarters = report.trend
     rows = []
-    for row in ROWS:
+    for row in report.current.headlines:
         rows.append([row.label] + [shown(figure(q, row), suppressed(q, row), row.kind) for q in quarters])
     return Table([Column("metric")] + [Column(str(q.quarter), "right") for q in quarters], rows,
                  title=f"Trend over {len(quarters)} quarters")
@@ -313,7 +281,7 @@ def _md(text: str) -> str:
 CHART_W, CHART_H, PAD = 220, 56, 6
 
 
-def sparkline(report: MetricsReport, row: Row) -> dict[str, Any]:
+def sparkline(report: MetricsReport, row: Headline) -> dict[str, Any]:
     """Coordinates of a small line chart of one figure over the report's trend quarters.
 
     Missing (empty or suppressed) points break the line; shares use a fixed 0..1 axis,
@@ -321,7 +289,7 @@ def sparkline(report: MetricsReport, row: Row) -> dict[str, Any]:
     """
     quarters = report.trend
     values = [None if suppressed(q, row) else figure(q, row) for q in quarters]
-    target = getattr(report.current, row.key).get("target") if row.field == "value" else None
+    target = report.current[row.key].get("target") if row.field == "value" else None
     known = [v for v in values if v is not None] + ([target] if target is not None else [])
     if row.kind == "share":
         low, high = 0.0, 1.0
@@ -365,8 +333,8 @@ def render_html(report: MetricsReport) -> str:
 
     q, prev = report.current, report.previous
     cards = []
-    for row in ROWS:
-        metric = getattr(q, row.key)
+    for row in report.current.headlines:
+        metric = q[row.key]
         before = figure(prev, row) if prev else None
         cards.append({
             "label": row.label,
