@@ -16,8 +16,6 @@ made whole, slower but the same answer.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .sources import SourceFile
 from .problems import Problem, did_you_mean
-from .schema import SLUG
+from .schema import SLUG, slugify
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -147,13 +145,8 @@ def references(source: SourceFile) -> Iterator[tuple[str, Any, Path, bool]]:
 def check_file_name(source: SourceFile) -> list[Problem]:
     """Role and person ids are file stems, so the stem must be a valid id too."""
     if source.kind in ("roles", "people") and not SLUG.match(source.stem):
-        return [Problem(source.rel, 1, 1, "S006", f"file name {source.stem!r} is not a valid id: use a lowercase slug such as {_slugify(source.stem)!r}")]
+        return [Problem(source.rel, 1, 1, "S006", f"file name {source.stem!r} is not a valid id: use a lowercase slug such as {slugify(source.stem) or 'name'!r}")]
     return []
-
-
-def _slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9._-]+", "-", ascii_text.lower()).strip("-._") or "name"
 
 
 def check_file_rules(source: SourceFile) -> list[Problem]:

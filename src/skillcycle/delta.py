@@ -124,7 +124,7 @@ class Now:
         for part in self.parts if parts is None else parts:
             tables = [self.base.table(part, name)] if before else [self.kept(part, name), self.new_rows(part, name)]
             picked += [table[table[column].isin(values).to_numpy()] for table in tables]
-        rows = _concat(picked)
+        rows = _plain_rows(picked)
         # Within a part the kept rows and the new come apart: files in path order again, each
         # file's rows as they were (a stable sort).
         return rows if before else rows.sort_values("file", kind="stable", ignore_index=True)
@@ -133,7 +133,7 @@ class Now:
         return [part for part in self.parts if _kind_of_part(part) == checks.DEFINED_BY[target]]
 
 
-def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
+def _plain_rows(tables: list[pd.DataFrame]) -> pd.DataFrame:
     """Rows of tables of one kind one after the other, as plain Python values (a few rows,
     looked at and let go)."""
     return pd.DataFrame({name: [value for table in tables for value in table[name].tolist()] for name in tables[0].columns}, dtype=object)
@@ -250,7 +250,7 @@ def _cycles(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem
     starts = set(now.new.managers["person"])
     if not starts:
         return []
-    managers = _concat([now.table(part, "managers") for part in now.parts])  # one row a person: small
+    managers = _plain_rows([now.table(part, "managers") for part in now.parts])  # one row a person: small
     return checks.manager_cycles(managers, source_of, starts)
 
 
@@ -282,7 +282,7 @@ def _notes(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]
         for part in now.base.parts:
             table = now.kept(part, "notes")
             notes.append(table[table["goal"].isin(moved).to_numpy()])
-    return checks.foreign_notes(owner_now, _concat(notes), source_of)
+    return checks.foreign_notes(owner_now, _plain_rows(notes), source_of)
 
 
 def _owners(goal_ids: pd.DataFrame) -> dict[str, str]:

@@ -27,7 +27,7 @@ from .levels import ALLOWED, Level, parse_level
 from .problems import did_you_mean
 from .safetext import FORMULA_STARTS
 from .repo import Repo
-from .schema import SLUG
+from .schema import SLUG, slugify
 
 SOURCES = ("calibration", "manager", "peer", "self")
 
@@ -187,12 +187,6 @@ def _issue(message: str, cell: Cell, header: Cell | str | None) -> Issue:
 def label_id(text: str) -> str:
     """The id a new skill or role gets from its label: the label itself when it is a slug, else its slug."""
     return text if SLUG.match(text) else slugify(text)
-
-
-def slugify(text: str) -> str:
-    """A lowercase slug for a label: accents dropped, runs of other characters become '-'."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9._-]+", "-", plain.lower()).strip("-._")
 
 
 class Matcher:

@@ -9,6 +9,7 @@ pydantic error to a stable code and a position.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Annotated, Literal
 
@@ -22,11 +23,18 @@ SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
+def slugify(text: str) -> str:
+    """The lowercase slug of a label: accents dropped, runs of other characters made '-'
+    ('' when nothing is left)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9._-]+", "-", plain.lower()).strip("-._")
+
+
 def _slug(value: str) -> str:
     if not SLUG.match(value):
         hint = ""
-        fixed = re.sub(r"[^a-z0-9._-]+", "-", value.lower()).strip("-._")
-        if fixed and SLUG.match(fixed):
+        fixed = slugify(value)
+        if fixed:
             hint = f" — e.g. {fixed!r}"
         raise PydanticCustomError(
             "bad_id", f"id {value!r} is not a lowercase slug (a-z, 0-9, '.', '_', '-', starting with a letter or digit){hint}"

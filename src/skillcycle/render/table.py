@@ -80,18 +80,18 @@ def to_plain(table: Table) -> str:
     return "\n".join(out)
 
 
-def _md_escape(text: str) -> str:
+def md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_markdown(table: Table) -> str:
-    out = [f"### {_md_escape(table.title)}", ""] if table.title else []
-    out.append("| " + " | ".join(_md_escape(c.header) for c in table.columns) + " |")
+    out = [f"### {md_escape(table.title)}", ""] if table.title else []
+    out.append("| " + " | ".join(md_escape(c.header) for c in table.columns) + " |")
     out.append("|" + "|".join("---:" if c.align == "right" else "---" for c in table.columns) + "|")
     for row in table.rows:
-        out.append("| " + " | ".join(_md_escape(cell_text(v)) for v in row) + " |")
+        out.append("| " + " | ".join(md_escape(cell_text(v)) for v in row) + " |")
     if table.caption:
-        out += ["", _md_escape(table.caption)]
+        out += ["", md_escape(table.caption)]
     return "\n".join(out)
 
 
