@@ -46,6 +46,7 @@ SHAPE = {
     "time_to_competency_days": {"value", "median", "mean", "n", "by_family"},
     "internal_mobility_rate": {"value", "n"},
     "internal_fill_rate": {"value", "n"},
+    "internal_readiness": {"value", "n", "mean_candidates_within_one_level"},
     "performance_lift": {"value", "n", "r", "r_n", "suppressed"},
     "conversation_frequency": {"value", "n"},
     "learning_coverage": {"value", "n"},
@@ -166,7 +167,7 @@ def test_html_is_self_contained_with_charts(tmp_path: Path):
     result = run("--repo", str(FIXTURE), "--as-of", "2026-09-30", "--format", "html", "--quarters", "4", "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     html = target.read_text()
-    assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 9  # one chart per headline figure
+    assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 10  # one chart per headline figure
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html) and "<script" not in html
     assert "Bo Boss" in html and "<polyline" in html
 

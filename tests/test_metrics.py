@@ -285,7 +285,7 @@ def test_json_shape_is_spec_7_2(q):
     out = q.to_json()
     assert list(out) == [
         "quarter", "start", "end", "skill_advancement_rate", "time_to_competency_days", "internal_mobility_rate",
-        "internal_fill_rate", "performance_lift", "conversation_frequency", "learning_coverage", "managers",
+        "internal_fill_rate", "internal_readiness", "performance_lift", "conversation_frequency", "learning_coverage", "managers",
         "skill_demand", "root_causes",
     ]
     assert "trend" not in metrics_of("2027Q1").to_json()

@@ -1,9 +1,9 @@
-"""`skillcycle team` on tests/fixtures/team, every number worked out by hand.
+"""`skillcycle team` on tests/fixtures/squad, every number worked out by hand.
 
 The fixture on 2026-08-01 (horizon 6 months: to 2027-02-01); calibrated levels:
 
     person  role      manager  sql  python  cloud  coaching  strategy  ml
-    grace   lead      -        P    .       .      P         none      .
+    grace   lead      -        P    F       .      P         none      .
     ada     analyst   grace    P    P       .      .         .         . (self: expert, never counted)
     lin     analyst   grace    P    P       .      .         .         .   leaves 2026-11-30
     bo      engineer  grace    .    .       E      .         .         .
@@ -35,8 +35,9 @@ from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
 from skillcycle.app import app
+from readme_helpers import acme_copy, readme_table_lines
 
-FIXTURE = Path(__file__).parent / "fixtures" / "team"
+FIXTURE = Path(__file__).parent / "fixtures" / "squad"
 runner = CliRunner()
 
 GRACE_RISKS = [
@@ -184,11 +185,8 @@ def test_html_escapes_names_and_is_the_same_bytes_twice(repo: Path) -> None:
 
 
 def test_the_readme_example_is_what_examples_acme_prints(tmp_path: Path) -> None:
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    block = readme.split("$ skillcycle team --repo examples/acme --as-of 2026-08-01 --manager tomas --format markdown\n", 1)[1].split("```", 1)[0]
-    shown = [line for line in block.splitlines() if line.startswith("| ")]
-    acme = tmp_path / "acme"
-    shutil.copytree(Path(__file__).parents[1] / "examples" / "acme", acme, ignore=shutil.ignore_patterns(".skillcycle"))
+    shown = readme_table_lines("skillcycle team --repo examples/acme --as-of 2026-08-01 --manager tomas --format markdown")
+    acme = acme_copy(tmp_path)
     out = run(acme, "--manager", "tomas", "--format", "markdown").stdout.splitlines()
     assert len(shown) == 8 and all(line in out for line in shown)
     helena = {r["kind"] for r in team_json(acme, "--manager", "helena")["risks"]}

@@ -29,6 +29,7 @@ from . import gaps
 from .coded import recode
 from .facts import LevelGrid, achievement_dates, requirements_on
 from .quarters import Quarter
+from .mobility import readiness
 from .metrics_report import DemandTrend, Headline, LiftFamily, MetricsReport, QuarterMetrics, r3
 from .repo import Repo
 
@@ -286,6 +287,15 @@ def _internal_mobility(q: _Quarter) -> dict[str, Any]:
 @metric("internal_fill_rate", ("Internal fill rate", "share", "value", "n", "no opening was filled during the quarter"))
 def _internal_fill(q: _Quarter) -> dict[str, Any]:
     return {"value": _share(len(q.internal), len(q.filled)), "n": len(q.filled)}
+
+
+@metric("internal_readiness", ("Internal readiness", "share", "value", "n", "no opening was opened during the quarter"))
+def _internal_readiness(q: _Quarter) -> dict[str, Any]:
+    """Share of the openings opened during Q with a ready internal candidate on the opened date;
+    and the mean number of candidates within one level of shortfall."""
+    opened = [(o.id, o.role, o.opened) for _, o in q.org.repo.openings if q.start <= o.opened <= q.cutoff]
+    ready, n, within = readiness(q.org.repo, opened, q.org.as_of)
+    return {"value": _share(ready, n), "n": n, "mean_candidates_within_one_level": r3(within) if n else None}
 
 
 @metric(

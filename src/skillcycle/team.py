@@ -22,6 +22,7 @@ from .repo import Repo
 
 KINDS = ("critical-gap", "expert-gap", "single-point", "leaving", "requirement-ahead")  # the order risks of one weight sort in
 DEFAULT_HORIZON = 6  # months
+GROWTH_CANDIDATES = 5  # per risk skill: enough for a conversation, short enough at org scale
 
 
 class TeamQueryError(ValueError):
@@ -389,8 +390,8 @@ def _requirements_ahead(repo: Repo, team: Team, coverage: tuple[Coverage, ...], 
 
 
 def _growth(repo: Repo, team: Team, risks: tuple[Risk, ...], as_of: date, horizon: date) -> tuple[Growth, ...]:
-    """For each risk skill, the members who stay past the horizon closest to proficient
-    (foundational, then none), whether each already has an active learning goal on it, and
+    """For each risk skill, the (at most five) members who stay past the horizon closest to
+    proficient (foundational, then none, then by id), whether each already has an active learning goal on it, and
     the resources that serve it."""
     skills = sorted({r.skill for r in risks})
     staying = [m for m in team.members if not m.vacancy and (m.left is None or m.left > horizon)]
@@ -399,7 +400,7 @@ def _growth(repo: Repo, team: Team, risks: tuple[Risk, ...], as_of: date, horizo
     for skill in skills:
         below = [m for m in staying if m.level(skill) < Level.PROFICIENT]
         below.sort(key=lambda m: (-m.level(skill), m.id))
-        candidates = tuple(Candidate(m.id, m.level(skill), (m.id, skill) in goals) for m in below)
+        candidates = tuple(Candidate(m.id, m.level(skill), (m.id, skill) in goals) for m in below[:GROWTH_CANDIDATES])
         resources = tuple(sorted(rid for rid, resource in repo.resources.items() if skill in resource.skills))
         out.append(Growth(skill, candidates, resources))
     return tuple(out)

@@ -39,6 +39,8 @@ def read_commands(out: Path) -> list[list[str]]:
         ["review-packet", "ada"], ["review-packet", "ada", "--format", "html", "-o", str(out / "ada.html"), "--force"],
         ["review-packet", "../../etc/passwd"],
         ["export", "--out", str(out / "export"), "--force"],
+        ["candidates", "analyst"], ["candidates", "lead", "--format", "html", "-o", str(out / "candidates.html")],
+        ["paths", "ada", "--format", "json"], ["paths", "ada", "--format", "csv"],
         ["team"], ["team", "--manager", "grace", "--format", "json"], ["team", "--format", "csv"], ["team", "--format", "markdown"],
         ["team", "--manager", "grace", "--remove", "ada", "--format", "html", "-o", str(out / "team.html")],
     ]

@@ -111,3 +111,9 @@ def print_table(table: Table, console: Console | None = None) -> None:
         console.print(to_rich(table))
     else:
         console.print(to_plain(table), markup=False, highlight=False, soft_wrap=True)
+
+
+def html_section(table: Table) -> dict:
+    """A table as the templates' `section` macro (templates/_table.html.j2) takes it: every cell as text."""
+    return {"title": table.title, "headers": [c.header for c in table.columns], "numeric": [c.align == "right" for c in table.columns],
+            "rows": [[cell_text(v) for v in row] for row in table.rows], "caption": table.caption}

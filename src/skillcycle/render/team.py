@@ -130,8 +130,7 @@ def _grid(state: TeamState) -> dict[str, Any]:
 def to_html(report: TeamReport) -> str:
     from .html import render_page
 
-    sections = [{"title": t.title, "headers": [c.header for c in t.columns], "numeric": [c.align == "right" for c in t.columns],
-                 "rows": [[tables.cell_text(v) for v in row] for row in t.rows], "caption": t.caption} for t in to_tables(report)]
+    sections = [tables.html_section(t) for t in to_tables(report)]
     return render_page(
         "team.html.j2", heading=heading(report), grid=_grid(report.state), sections=sections,
         risks=len(report.state.risks), skill_names=report.skill_names,
