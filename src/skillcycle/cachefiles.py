@@ -72,8 +72,7 @@ def seal(payload: bytes | memoryview) -> bytes | None:
     hostile pull request): a plain checksum would let it forge parsed values or a
     stored "valid" verdict. Only files sealed with a key kept outside the repo, in
     this user's cache folder, are trusted. HMAC-SHA256 rather than keyed BLAKE2b: CPUs hash
-    SHA-256 in hardware, twice as fast here (0.17 vs 0.32 s for the 300 MB a warm
-    run reads at 10k people).
+    SHA-256 in hardware, about twice as fast (benchmarks/README.md).
     """
     mac = sealer()
     if mac is None:

@@ -199,7 +199,7 @@ def _shifted(codes: np.ndarray, start: int) -> np.ndarray:
 
 def _united(categories: list[pd.Index]) -> pd.Index:
     """Sorted categories, united as indexes: never a Python string per value (a ratings
-    table's file paths, 300k at 10k people, made an edit 4 s slower that way)."""
+    table's file paths, 300k at 10k people, made an edit seconds slower that way)."""
     united = categories[0]
     for other in categories[1:]:
         if len(other) and not other.isin(united).all():

@@ -85,11 +85,11 @@ class Precedence:
     Each rating gets its (person, skill) pair, a dense code in person then skill
     order, and a rank that orders like (date, source priority, read order); the
     rating that decides a pair on a day is then the greatest rank among those
-    dated by then: a maximum per pair, no sort (17M ratings at 100k people: 0.9 s
-    a day with a sort, 0.2 s without). Made once per table, read for many days.
+    dated by then: a maximum per pair, no sort (17M ratings at 100k people; the sort
+    was most of the time). Made once per table, read for many days.
     The date is the rank's top bits, so "dated by then" is a bound on the rank and
     no day column is kept; each array is made in place where it can be (a fresh
-    array of 17M costs its page faults: 0.15 s on a small virtual machine).
+    array of 17M costs its page faults).
     """
 
     def __init__(self, ratings: pd.DataFrame) -> None:
@@ -206,7 +206,7 @@ def achievement_dates(goals: pd.DataFrame, ratings: pd.DataFrame, as_of: date, o
     A search, not a join: the wanted pairs' ratings sorted by (pair, day), each goal finds its
     pair's first rating on/after its start by bisection, then the first from there at its target
     or above through a "next at level >= t" array per target (a join made every goal x rating
-    row of its pair: 1.8 -> 0.6 s at 100k people)."""
+    row of its pair, three times slower at 100k people)."""
     learning = goals[goals["skill"].notna() & goals["target"].notna()]
     order = order or Precedence(ratings)
     person, skill = recode(learning["person"], order.people), recode(learning["skill"], order.skills)

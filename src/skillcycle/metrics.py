@@ -92,7 +92,7 @@ def _org(repo: Repo, as_of: date) -> _Org:
         ],
         columns=["person", "role", "family", "manager", "started", "left"],
     ).set_index("person")
-    for column in ("started", "left"):  # one conversion per column: a Timestamp per date costs 0.25 s at 10k people
+    for column in ("started", "left"):  # one conversion per column, not a Timestamp per date
         people[column] = pd.to_datetime(people[column]).astype("datetime64[s]")
     # Dates after as-of are not used (SPEC §5.2): a later `left` is as good as none.
     people.loc[people["left"] > _ts(as_of), "left"] = pd.NaT
@@ -135,8 +135,7 @@ def _active(people: pd.DataFrame, day: date) -> pd.Series:
 
 def _member(values, allowed) -> np.ndarray:
     """`values.isin(allowed)` through a hash table of Python strings: on Arrow text pandas
-    makes a scalar per allowed value in Python (0.47 -> 0.15 s for 400k values against
-    100k; a fifth of a metrics run at 10k people)."""
+    makes a scalar per allowed value in Python (measured in benchmarks/README.md)."""
     return pd.Index(_objects(values), dtype=object).isin(_objects(allowed))
 
 
@@ -365,7 +364,7 @@ def _managers(active, with_goal, whole_q, talked, achieved, internal, people) ->
     }).dropna(subset=["manager"])
     counts = reports.groupby("manager", sort=True)[["goal", "whole", "talked"]].sum()
     counts["reports"] = reports.groupby("manager", sort=True).size()
-    # Plain dicts and columns: a row and a Series lookup per manager cost 0.4 s at 10k people
+    # Plain dicts and columns: a row and a Series lookup per manager are slow at org scale
     days = achieved["days"].groupby(achieved["person"].map(people["manager"])).median().to_dict()
     moves = internal["hired"].map(people["manager"]).value_counts().to_dict()
     columns = (counts.index, *(counts[c].astype("int64").tolist() for c in ("reports", "goal", "talked", "whole")))

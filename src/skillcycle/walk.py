@@ -132,7 +132,7 @@ class ByFolder(MutableMapping):
     """A value per file by rel, kept a folder at a time: `whole` maps a folder's prefix to its
     sorted names and one list per field of their values (a value is the field, or the tuple of
     fields), `loose` holds other files (and overrides). A folder's own name -> position dict is
-    made when first asked: a flat dict of 3M paths took 1.6 s to build at 100k people, and a
+    made when first asked: a flat dict of 3M paths (100k people) costs seconds to build, and a
     run that reads one edited file asks of that file alone."""
 
     def __init__(self, whole: dict[str, tuple[list[str], ...]], loose: dict | None = None) -> None:
@@ -252,9 +252,8 @@ def relisted(root: Path, folders: list[Folder], changed: list[tuple[str, bool]])
 # A folder to walk: (path, repo-relative prefix, kind, its names when already listed).
 Task = tuple[str, str, str, "list[str] | None"]
 
-# Names listed before the folders left are shared among the cores: at 30k names the
-# workers cost what they save. At 300k names (2 cores) one process walks in 1.05 s,
-# workers after the first 50k names in 0.72 s, workers from the start in 0.65 s.
+# Names listed before the folders left are shared among the cores: below this the workers
+# cost what they save (the walk's timings are in benchmarks/README.md).
 PARALLEL_WALK = 50_000
 
 

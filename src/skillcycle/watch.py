@@ -1,8 +1,8 @@
 """`skillcycle watch`: a process that keeps a journal of what changes in the repo, so that
 other commands need not stat every file to learn that nothing did.
 
-Stat-ing is all a warm run does, and at 100k people (3M files) it is 5 s on two
-cores, as long as `find` takes. The watcher (Linux inotify, one watch per folder:
+Stat-ing is all a warm run does, and at 100k people (3M files) it takes as long
+as `find` (benchmarks/README.md). The watcher (Linux inotify, one watch per folder:
 73 at 100k people) appends every changed path to a journal; a command asks it
 to *sync* (see `sync`) and then re-lists only the folders that the journal names
 since the listing its snapshot was made from (walk.relisted).
