@@ -36,3 +36,29 @@ def test_the_domain_reads_no_cache_when_imported() -> None:
     assert done.returncode == 0, done.stderr
     for fast in ("skillcycle.cache", "skillcycle.cachefiles", "skillcycle.snapshot", "skillcycle.delta", "skillcycle.watch", "skillcycle.loader"):
         assert f"'{fast}'" not in loaded, (fast, loaded)
+
+
+def _private_uses(path: Path) -> list[str]:
+    """`from .x import _name`, and `x._name` where x is a skillcycle module this file imported."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules: set[str] = set()  # local names bound to skillcycle modules
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("skillcycle")):
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append(f"{path.name}:{node.lineno} imports {alias.name} from {node.module or '.'}")
+                elif node.module is None or alias.name[0].islower():
+                    modules.add(alias.asname or alias.name)
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
+                and node.attr.startswith("_") and not node.attr.startswith("__")):
+            found.append(f"{path.name}:{node.lineno} reads {node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_module_reads_another_modules_private_names() -> None:
+    found = [use for path in sorted((PROJECT / "src" / "skillcycle").rglob("*.py")) for use in _private_uses(path)]
+    assert found == []

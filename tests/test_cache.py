@@ -46,13 +46,13 @@ def tiny(tmp_path: Path) -> Path:
 def parses(monkeypatch) -> list[str]:
     """The rel path of every file actually parsed (not served by the cache)."""
     seen: list[str] = []
-    original = sources._parse_into
+    original = sources.parse_into
 
     def counting(source, raw):
         seen.append(source.rel)
         return original(source, raw)
 
-    monkeypatch.setattr(sources, "_parse_into", counting)
+    monkeypatch.setattr(sources, "parse_into", counting)
     return seen
 
 

@@ -364,8 +364,8 @@ def test_a_cache_sealed_under_another_key_is_never_read(acme: Path, monkeypatch)
     monkeypatch.setattr(snapshot.cachefiles, "_KEY", [b"a" * 32])  # the machine that made the cache
     expected = run(*args)
     parsed: list[str] = []
-    real_parse = sources._parse_into
-    monkeypatch.setattr(sources, "_parse_into", lambda source, raw: parsed.append(source.rel) or real_parse(source, raw))
+    real_parse = sources.parse_into
+    monkeypatch.setattr(sources, "parse_into", lambda source, raw: parsed.append(source.rel) or real_parse(source, raw))
     assert run(*args) == expected and parsed == []  # read under its own key: the snapshot answers
     monkeypatch.setattr(snapshot.cachefiles, "_KEY", [b"b" * 32])  # this user's key
     assert run(*args) == expected and len(parsed) == 642  # neither snapshot nor parse cache read: every file parsed

@@ -251,7 +251,7 @@ def _parse(
         return digest, None
     file = SourceFile(rel, kind, yamlstrict.Document())
     if validate:
-        return digest, sources._parse_into(file, raw)
+        return digest, sources.parse_into(file, raw)
     file.doc = yamlstrict.parse(raw)
     if not file.doc.findings:
         file.doc = yamlstrict.Document(file.doc.value)

@@ -141,10 +141,11 @@ def read_source(source: FileSource, rel: str, kind: str) -> SourceFile:
     if isinstance(raw, yamlstrict.Finding):
         file.doc.findings.append(raw)
         return file
-    return _parse_into(file, raw)
+    return parse_into(file, raw)
 
 
-def _parse_into(source: SourceFile, raw: bytes) -> SourceFile:
+def parse_into(source: SourceFile, raw: bytes) -> SourceFile:
+    """Parse `raw` into `source` (its document, findings and model); the parse cache calls it too."""
     kind = source.kind
     source.doc = doc = yamlstrict.parse(raw)
     if doc.findings:
