@@ -312,6 +312,20 @@ def test_flag_skill_root_cause_without_goal(flags_repo: Path) -> None:
     assert flag_ids(flags_repo) == []
 
 
+def test_flag_team_relies_on_you(flags_repo: Path) -> None:
+    """mo's team is mo and pat; pat's role needs sql at proficient, mo holds it (the fixture)."""
+    calibration = "assessments/2026-06.yaml"
+    edit(flags_repo, calibration, "  - {person: mo, skill: sql, level: proficient}", "  - {person: mo, skill: sql, level: foundational}")
+    (flag,) = build_packet(load(flags_repo), "pat", AS_OF).flags  # nobody holds sql; pat's goal is the only one on it
+    assert flag.rule == "team-relies-on-you"
+    assert flag.message == "You are the only one in the team learning SQL, which nobody there holds yet."
+    assert flag.evidence == ["mo and direct reports: nobody is at proficient in SQL; the only active learning goal on it is yours"]
+    edit(flags_repo, calibration, "  - {person: pat, skill: sql, level: foundational}", "  - {person: pat, skill: sql, level: proficient}")
+    (flag,) = build_packet(load(flags_repo), "pat", AS_OF).flags  # pat is the one holder now
+    assert flag.message == "The team relies on you for SQL."
+    assert flag.evidence == ["mo and direct reports: the only one at proficient or above in SQL"]
+
+
 def test_every_rule_has_a_test_and_a_doc_line() -> None:
     tested = {name.removeprefix("test_flag_").replace("_", "-") for name in globals() if name.startswith("test_flag_")}
     assert {rule.id for rule in RULES} <= tested

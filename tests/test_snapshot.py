@@ -424,8 +424,8 @@ def test_positions_found_once_are_reused_while_the_bytes_are_the_same(tmp_path: 
 
 
 def test_packets_from_a_narrowed_snapshot_repo_equal_packets_from_every_file(acme: Path) -> None:
-    """review-packet reads only the check-ins and goal files of the people it is for."""
-    from skillcycle.packet import build_packet
+    """review-packet reads only the check-ins and goal files of the people it is for, and of their teams."""
+    from skillcycle.packet import build_packet, people_read
     from skillcycle.render.packet import render_packet, template_dirs
 
     day = date(2026, 11, 20)
@@ -439,11 +439,13 @@ def test_packets_from_a_narrowed_snapshot_repo_equal_packets_from_every_file(acm
         return render_packet(build_packet(repo, person, day), "md", dirs)
 
     for person in full.people:
-        narrow = light.narrowed({person})
+        narrow = light.narrowed(people_read(light, [person]))
         assert page(narrow, person) == page(full, person), person
     team = set(full.reports_of("priya"))
-    narrow = light.narrowed(team)
-    checkins = {rel for rel, c in full.checkins if c.person in team}
+    read = people_read(light, team)
+    assert read == team | {"priya"}
+    narrow = light.narrowed(read)
+    checkins = {rel for rel, c in full.checkins if c.person in read}
     assert {rel for rel, _ in narrow.checkins} == checkins and len(checkins) > len(team)
     assert all(page(narrow, person) == page(full, person) for person in team)
 

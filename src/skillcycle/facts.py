@@ -237,6 +237,23 @@ def achievement_dates(goals: pd.DataFrame, ratings: pd.DataFrame, as_of: date, o
     return pd.Series((day[found[hit]] * 86_400).astype("datetime64[s]"), index=index, name="date").sort_index()
 
 
+def active_learning_goals(repo: Repo, people: list[str], skills: list[str], day: date) -> pd.DataFrame:
+    """The goal-table rows of the learning goals of `people` on `skills` active on `day`:
+    started, not dropped and not achieved by then. A few people's are searched among their
+    own ratings alone (a team, a candidate list), as LevelGrid.of reads their levels."""
+    table = repo.goals
+    ts = pd.Timestamp(day)
+    mine = table[(table["kind"] == "learning").to_numpy() & table["person"].isin(people).to_numpy() & table["skill"].isin(skills).to_numpy()]
+    mine = mine[(mine["start"] <= ts).to_numpy() & ~(mine["dropped"] <= ts).to_numpy()]
+    if mine.empty:
+        return mine
+    if len(people) * 4 >= len(repo.people):
+        achieved = achievement_dates(mine, repo.ratings, day, repo.precedence)
+    else:
+        achieved = achievement_dates(mine, repo.ratings[repo.ratings["person"].isin(people).to_numpy()], day)
+    return mine.drop(index=achieved.index.intersection(mine.index))
+
+
 def goal_facts(repo: Repo, as_of: date) -> list[GoalFact]:
     """Every goal, in file order, with its start and (for learning goals) achievement date as of `as_of`."""
     table = repo.goals

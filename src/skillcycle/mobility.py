@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .facts import achievement_dates, requirements_on
+from .facts import LevelGrid, active_learning_goals, requirements_on
 from .gaps import management_chains
 from .levels import Level
 from .problems import did_you_mean
@@ -87,7 +87,7 @@ def fits(repo: Repo, role: str, people: list[str], day: date, as_of: date) -> li
     """Each of `people` against `role` on `day` (its requirements then), with levels as of
     `min(day, as_of)`: nothing dated after as-of is used."""
     required = requirements_on(repo.roles[role], day)
-    grid = repo.level_grid
+    grid = LevelGrid.of(repo, people)
     matrix = grid.matrix(min(day, as_of))
     rows = grid.people.get_indexer(people)
     columns = grid.skills.get_indexer(list(required))
@@ -121,14 +121,7 @@ def fits(repo: Repo, role: str, people: list[str], day: date, as_of: date) -> li
 def _goals(repo: Repo, people: list[str], skills: list[str], day: date) -> dict[tuple[str, str], tuple[str, date, int]]:
     """(person, skill) -> (goal id, due, target) of the active learning goal on it with the
     highest target (then the earliest due): started, not dropped, not achieved on `day`."""
-    table = repo.goals
-    ts = pd.Timestamp(day)
-    mine = table[(table["kind"] == "learning").to_numpy() & table["person"].isin(people).to_numpy() & table["skill"].isin(skills).to_numpy()]
-    mine = mine[(mine["start"] <= ts).to_numpy() & ~(mine["dropped"] <= ts).to_numpy()]
-    if mine.empty:
-        return {}
-    achieved = achievement_dates(mine, repo.ratings, day, repo.precedence)
-    mine = mine.drop(index=achieved.index.intersection(mine.index))
+    mine = active_learning_goals(repo, people, skills, day)
     best: dict[tuple[str, str], tuple[str, date, int]] = {}
     for person, skill, goal, due, target in zip(mine["person"].astype(str), mine["skill"].astype(str), mine["id"].astype(str),
                                                 mine["due"], mine["target"]):

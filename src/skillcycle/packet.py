@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from .quarters import Quarter
-from .facts import GoalFact, Precedence, current_levels, goal_facts, goal_status, requirements_on, self_levels
+from .facts import GoalFact, Precedence, active_learning_goals, current_levels, goal_facts, goal_status, requirements_on, self_levels
 from .gaps import person_gaps, person_tracks
+from .mobility import fits, paths
+from .team import TeamQuery, team_report
 from .levels import Level
 from .problems import did_you_mean
 from .repo import Repo
@@ -179,12 +181,24 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class CloseRole:
+    """One of the roles the person is closest to (`skillcycle paths`)."""
+
+    role: str
+    title: str
+    shortfall: int
+    missing: int
+    ready_by: date | None
+
+
+@dataclass(frozen=True)
 class Packet:
     as_of: date
     header: Header
     proficiency: list[ProficiencyRow]
     upcoming: list[RequirementChange]
     career: list[CareerTarget]
+    closest: list[CloseRole]
     goals: list[GoalRow]
     checkins: list[CheckinRow]
     checkins_since: date
@@ -194,6 +208,16 @@ class Packet:
 
 
 # --- building it ----------------------------------------------------------------
+
+def people_read(repo: Repo, people: Iterable[str]) -> set[str]:
+    """Whose check-ins and goals the packets of `people` read (Repo.narrowed): their own, and
+    their team's (the manager and the manager's direct reports), for `team-relies-on-you`."""
+    read = set()
+    for person in people:
+        boss = repo.people[person].manager or person
+        read |= {person, boss, *repo.reports_of(boss)}
+    return read
+
 
 def build_packet(repo: Repo, person: str, as_of: date) -> Packet:
     """Compute the packet of `person` on `as_of` from their own records."""
@@ -206,6 +230,7 @@ def build_packet(repo: Repo, person: str, as_of: date) -> Packet:
         proficiency=_proficiency(ctx),
         upcoming=_upcoming(ctx),
         career=_career(ctx),
+        closest=_closest(ctx),
         goals=ctx.goal_rows,
         checkins=ctx.checkin_rows,
         checkins_since=ctx.window_start,
@@ -371,6 +396,15 @@ def _upcoming(ctx: _Context) -> list[RequirementChange]:
     return out
 
 
+CLOSEST_ROLES = 3
+
+
+def _closest(ctx: _Context) -> list[CloseRole]:
+    """The roles other than their own the person is closest to, as `skillcycle paths` ranks them."""
+    found = paths(ctx.repo, ctx.person, ctx.as_of).fits[:CLOSEST_ROLES]
+    return [CloseRole(f.role, ctx.repo.roles[f.role].title, f.shortfall, len(f.missing), f.ready_by) for f in found]
+
+
 def _career(ctx: _Context) -> list[CareerTarget]:
     aspiration = ctx.who.aspiration
     if aspiration:
@@ -382,13 +416,13 @@ def _career(ctx: _Context) -> list[CareerTarget]:
         role = ctx.repo.roles.get(role_id)
         if role is None:
             continue
-        required = requirements_on(role, ctx.as_of)
-        gaps = []
-        for skill, level in required.items():
-            current = ctx.level_now(skill)
-            gap = int(level) - int(current or 0)
-            if gap > 0:
-                gaps.append(CareerGap(skill, ctx.skill_name(skill), level, current, gap, _anchor(ctx, skill, level)))
+        fit = fits(ctx.repo, role_id, [ctx.person], ctx.as_of, ctx.as_of)[0]  # as `skillcycle paths` reads it
+        gaps = [
+            CareerGap(g.skill, ctx.skill_name(g.skill), Level(g.required), None if g.current is None else Level(g.current), g.size,
+                      _anchor(ctx, g.skill, Level(g.required)))
+            for g in fit.missing
+        ]
+        required = fit.met + tuple(g.skill for g in fit.missing)
         openings = sorted(
             (o.id, o.opened) for _, o in ctx.repo.openings
             if o.role == role_id and o.opened <= ctx.as_of and (o.filled is None or o.filled > ctx.as_of)
@@ -711,6 +745,34 @@ def skill_root_cause_without_goal(ctx: _Context) -> Iterator[Found]:
         [f"rating {review.rating:g} for {review.period}, root cause: skill ({review.skill_name})"],
         f"Your {review.period} rating named {review.skill_name} as the root cause: what learning goal would address it?",
     )
+
+
+@flag_rule(
+    "team-relies-on-you",
+    "in the manager's team (the manager and direct reports; for the top of the tree, their own), the person is the only one at proficient or above in a skill a member's role needs, or the only one with an active learning goal on a skill nobody there holds",
+    "The team relies on you for {skills}: who could learn it from you, and what would make that easier?",
+)
+def team_relies_on_you(ctx: _Context) -> Iterator[Found]:
+    state = team_report(ctx.repo, TeamQuery(as_of=ctx.as_of, manager=ctx.who.manager or ctx.person)).state
+    if ctx.person not in {m.id for m in state.team.members}:
+        return
+    only = sorted({ctx.skill_name(r.skill) for r in state.risks if r.kind == "single-point" and r.members == (ctx.person,)}, key=str.casefold)
+    me = next(m for m in state.team.members if m.id == ctx.person)
+    needed = {c.skill: c.needed for c in state.coverage}
+    # a skill nobody holds that the person is still growing toward (not one they already meet)
+    nobody = sorted({r.skill for r in state.risks if r.kind == "critical-gap" and me.level(r.skill) < needed[r.skill]})
+    growing = active_learning_goals(ctx.repo, [m.id for m in state.team.members if not m.vacancy], nobody, ctx.as_of)
+    alone = sorted({ctx.skill_name(skill) for skill, people in growing.groupby("skill", observed=True)["person"] if set(people) == {ctx.person}}, key=str.casefold)
+    if not only and not alone:
+        return
+    evidence = [f"{state.team.label}: the only one at proficient or above in {name}" for name in only]
+    evidence += [f"{state.team.label}: nobody is at proficient in {name}; the only active learning goal on it is yours" for name in alone]
+    skills = ", ".join(only + alone)
+    message = " ".join(part for part in (
+        f"The team relies on you for {', '.join(only)}." if only else "",
+        f"You are the only one in the team learning {', '.join(alone)}, which nobody there holds yet." if alone else "",
+    ) if part)
+    yield (message, evidence, f"The team relies on you for {skills}: who could learn it from you, and what would make that easier?")
 
 
 def rules_markdown() -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .facts import achievement_dates, add_months, requirements_on
+from .facts import LevelGrid, active_learning_goals, add_months, requirements_on
 from .gaps import URGENCY_WEIGHT
 from .levels import Level
 from .problems import did_you_mean
@@ -274,35 +274,28 @@ def _label(manager: str | None, subtree: bool, family: str | None) -> str:
     return f"family {family}" if family else "whole organisation"
 
 
-class _Levels:
-    """Current (calibrated) levels on as-of, person by person."""
-
-    def __init__(self, repo: Repo, as_of: date) -> None:
-        grid = repo.level_grid
-        self.matrix, self.people, self.skills = grid.matrix(as_of), grid.people, grid.skills
-
-    def of(self, person: str) -> dict[str, int]:
-        row = self.people.get_indexer([person])[0]
-        if row < 0:
-            return {}
-        levels = self.matrix[row]
-        rated = np.flatnonzero(levels >= 0)
-        return {self.skills[i]: int(levels[i]) for i in rated}
+def _members(repo: Repo, as_of: date, ids: list[str]) -> tuple[Member, ...]:
+    """The people `ids` as members, with their current (calibrated) levels on as-of: read from
+    their own ratings when they are a small part of the org (LevelGrid.of)."""
+    grid = LevelGrid.of(repo, ids)
+    matrix = grid.matrix(as_of)
+    rows = grid.people.get_indexer(ids)
+    out = []
+    for pid, row in zip(ids, rows):
+        person = repo.people[pid]
+        levels = {} if row < 0 else {grid.skills[i]: int(matrix[row, i]) for i in np.flatnonzero(matrix[row] >= 0)}
+        out.append(Member(pid, person.name, person.role, levels, person.left))
+    return tuple(out)
 
 
-def _person(repo: Repo, levels: _Levels, pid: str) -> Member:
-    person = repo.people[pid]
-    return Member(pid, person.name, person.role, levels.of(pid), person.left)
-
-
-def _team_of(repo: Repo, levels: _Levels, active: set[str], manager: str | None, *, subtree: bool = False, family: str | None = None) -> Team:
+def _team_of(repo: Repo, as_of: date, active: set[str], manager: str | None, *, subtree: bool = False, family: str | None = None) -> Team:
     """The active people of a manager's team (the manager and direct reports, or everyone
     under them), of a role family, or of the whole organisation."""
     if manager is not None:
         ids = _reports(repo, manager, active, subtree) + ([manager] if manager in active else [])
     else:
         ids = [pid for pid in active if family is None or repo.roles[repo.people[pid].role].family == family]
-    return Team(_label(manager, subtree, family), manager, tuple(_person(repo, levels, pid) for pid in sorted(ids)))
+    return Team(_label(manager, subtree, family), manager, _members(repo, as_of, sorted(ids)))
 
 
 # --- what a team can do, and where it is fragile -------------------------------------------
@@ -395,7 +388,8 @@ def _growth(repo: Repo, team: Team, risks: tuple[Risk, ...], as_of: date, horizo
     the resources that serve it."""
     skills = sorted({r.skill for r in risks})
     staying = [m for m in team.members if not m.vacancy and (m.left is None or m.left > horizon)]
-    goals = _active_goals(repo, [m.id for m in staying], skills, as_of)
+    live = active_learning_goals(repo, [m.id for m in staying], skills, as_of)
+    goals = set(zip(live["person"].astype(str), live["skill"].astype(str)))
     out = []
     for skill in skills:
         below = [m for m in staying if m.level(skill) < Level.PROFICIENT]
@@ -406,22 +400,9 @@ def _growth(repo: Repo, team: Team, risks: tuple[Risk, ...], as_of: date, horizo
     return tuple(out)
 
 
-def _active_goals(repo: Repo, people: list[str], skills: list[str], as_of: date) -> set[tuple[str, str]]:
-    """(person, skill) of the learning goals started, not dropped and not achieved by as-of."""
-    import pandas as pd
-
-    goals = repo.goals
-    day = pd.Timestamp(as_of)
-    mine = goals[(goals["kind"] == "learning") & goals["person"].isin(people).to_numpy() & goals["skill"].isin(skills).to_numpy()]
-    mine = mine[(mine["start"] <= day).to_numpy() & ~(mine["dropped"] <= day).to_numpy()]
-    achieved = achievement_dates(mine, repo.ratings, as_of, repo.precedence)
-    live = mine.drop(index=achieved.index.intersection(mine.index))
-    return set(zip(live["person"].astype(str), live["skill"].astype(str)))
-
-
 # --- what-if -------------------------------------------------------------------------------
 
-def _apply(repo: Repo, teams: dict[str | None, list[Member]], chosen: str | None, what: WhatIf, backfill: bool, levels: _Levels, as_of: date) -> None:
+def _apply(repo: Repo, teams: dict[str | None, list[Member]], chosen: str | None, what: WhatIf, backfill: bool, as_of: date) -> None:
     """Change the member lists of the touched teams (keyed by manager; `chosen` is the team
     asked about) in place."""
     if what.action == "add":
@@ -440,7 +421,7 @@ def _apply(repo: Repo, teams: dict[str | None, list[Member]], chosen: str | None
                     del members[i]
                 break
     if what.action == "move":
-        mover = _person(repo, levels, what.target)
+        (mover,) = _members(repo, as_of, [what.target])
         for boss, members in teams.items():
             # the new manager's team, and the chosen one when it holds the new manager (or is the whole org or a family)
             if boss == what.to or (boss == chosen and (boss is None or what.to in {m.id for m in members})):
@@ -450,9 +431,8 @@ def _apply(repo: Repo, teams: dict[str | None, list[Member]], chosen: str | None
 def team_report(repo: Repo, query: TeamQuery) -> TeamReport:
     as_of = query.as_of
     horizon = add_months(as_of, query.horizon_months)
-    levels = _Levels(repo, as_of)
     active = set(_active(repo, as_of))
-    team = _team_of(repo, levels, active, query.manager, subtree=query.subtree, family=query.family)
+    team = _team_of(repo, as_of, active, query.manager, subtree=query.subtree, family=query.family)
     state = assess(repo, team, as_of, horizon)
     touched: list[TeamChange] = []
     if query.what_ifs:
@@ -466,10 +446,10 @@ def team_report(repo: Repo, query: TeamQuery) -> TeamReport:
                     raise TeamQueryError(f"{what.target} is not in the team ({team.label}) and does not move into it")
                 if query.manager is not None:
                     bosses += [b for b in (repo.people[what.target].manager, what.to) if b is not None and b not in bosses]
-        befores = {boss: state if boss == query.manager else assess(repo, _team_of(repo, levels, active, boss), as_of, horizon) for boss in bosses}
+        befores = {boss: state if boss == query.manager else assess(repo, _team_of(repo, as_of, active, boss), as_of, horizon) for boss in bosses}
         teams = {boss: list(before.team.members) for boss, before in befores.items()}
         for what in query.what_ifs:
-            _apply(repo, teams, query.manager, what, query.backfill, levels, as_of)
+            _apply(repo, teams, query.manager, what, query.backfill, as_of)
         for boss, before in befores.items():
             after = assess(repo, Team(before.team.label, boss, tuple(teams[boss])), as_of, horizon)
             touched.append(TeamChange(before, after, _changes(before, after)))

@@ -50,12 +50,12 @@ def review_packet(
 
 
 def _packets(skills, person, manager, out_dir, day, fmt, dirs, output, force) -> None:
-    from ..packet import build_packet
+    from ..packet import build_packet, people_read
     from ..render.packet import EXTENSIONS, render_index, render_packet
 
     if person is not None:
         person = _known(skills, person)
-        skills = skills.narrowed({person})
+        skills = skills.narrowed(people_read(skills, [person]))
         content = render_packet(build_packet(skills, person, day), fmt, dirs)
         if output is None:
             emit(content, None)
@@ -71,7 +71,7 @@ def _packets(skills, person, manager, out_dir, day, fmt, dirs, output, force) ->
         return
     files: dict[Path, str] = {}
     entries = []
-    skills = skills.narrowed(set(reports))
+    skills = skills.narrowed(people_read(skills, reports))
     for pid in reports:
         packet = build_packet(skills, pid, day)
         path = _inside(out_dir, pid, EXTENSIONS[fmt])
