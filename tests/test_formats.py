@@ -61,3 +61,17 @@ def test_no_output_cites_the_spec() -> None:
     for args in (["metrics", "--format", "html"], ["gap", "--format", "html"], ["review-packet", "ada", "--format", "html"]):
         result = run(*args)
         assert result.exit_code == 0 and "SPEC" not in result.stdout, args
+
+
+@pytest.mark.parametrize("command, renderer, formats", [
+    ("gap", "gap", "FORMATS"), ("metrics", "metrics", "FORMATS"), ("team", "team", "FORMATS"), ("diff", "diff", "FORMATS"),
+    ("mobility", "mobility", "CANDIDATE_FORMATS"), ("mobility", "mobility", "PATH_FORMATS"),
+])
+def test_a_commands_format_choices_are_its_renderers(command: str, renderer: str, formats: str) -> None:
+    """A command names its --format choices itself (so that a warm run need not import its
+    renderer); they are exactly the formats the renderer registers, in its order."""
+    import importlib
+
+    option = importlib.import_module(f"skillcycle.commands.{command}").FormatOption
+    registered = getattr(importlib.import_module(f"skillcycle.render.{renderer}"), formats)
+    assert sorted(option.__metadata__[0].metavar.split("|")) == sorted(registered)
