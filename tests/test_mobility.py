@@ -147,3 +147,10 @@ def test_the_readme_example_is_what_examples_acme_prints(tmp_path: Path) -> None
     shown = readme_table_lines("skillcycle candidates req-2026-012 --repo examples/acme --top 3 --format markdown")
     out = run(acme_copy(tmp_path), "candidates", "req-2026-012", "--top", "3", "--format", "markdown").stdout.splitlines()
     assert len(shown) == 4 and all(line in out for line in shown)
+
+
+def test_a_role_that_requires_nothing_says_everyone_is_ready(repo: Path) -> None:
+    (repo / "roles" / "intern.yaml").write_text("title: Intern\nfamily: data\nrequires: {}\n")
+    text = run(repo, "candidates", "intern", "--as-of", "2026-08-01").stdout
+    assert "intern requires no skill on 2026-08-01: everyone is ready." in text
+    assert [c["ready"] for c in as_json(repo, "candidates", "intern", "--as-of", "2026-08-01")["candidates"]] == [True] * 5
