@@ -198,3 +198,22 @@ def test_invalid_repo_is_refused(tmp_path: Path):
     (root / "people" / "kim.yaml").write_text("name: Kim\nrole: nosuchrole\nmanager: sam\n")
     result = run("--repo", str(root), "--as-of", "2026-09-30")
     assert result.exit_code == 1 and "unknown role 'nosuchrole'" in result.output
+
+
+def test_csv_is_one_long_table_of_every_figure_and_each_managers() -> None:
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(metrics("--format", "csv"))))
+    out = json.loads(metrics("--format", "json"))
+    figures = {(r["name"], r["figure"]): r for r in rows if r["kind"] == "metric"}
+    advancement = figures[("skill_advancement_rate", "value")]
+    assert (advancement["quarter"], advancement["value"], advancement["n"], advancement["target"]) == ("2027Q1", "0.714", "7", "0.5")
+    assert figures[("performance_lift", "r")]["value"] == "0.346" and figures[("performance_lift", "r")]["n"] == "11"
+    assert figures[("time_to_competency_days", "mean")]["value"] == str(out["time_to_competency_days"]["mean"])
+    managers = [r for r in rows if r["kind"] == "manager"]
+    assert [r["name"] for r in managers[::4]] == ["boss", "sam"]  # four figures each, by manager id
+    assert [(r["figure"], r["n"]) for r in managers[:4]] == [
+        ("learning_coverage", str(out["managers"]["rows"][0]["reports"])), ("conversation_frequency", str(out["managers"]["rows"][0]["reports"])),
+        ("median_time_to_competency_days", str(out["managers"]["rows"][0]["reports"])), ("internal_moves", str(out["managers"]["rows"][0]["reports"])),
+    ]

@@ -34,7 +34,7 @@ def test_an_alias_gives_exactly_the_output_of_its_name(command: list[str], alias
 @pytest.mark.parametrize("command, choices", [
     (["validate"], "text, github, json"),
     (["gap"], "text, json, csv, markdown, html"),
-    (["metrics"], "text, json, markdown, html"),
+    (["metrics"], "text, json, csv, markdown, html"),
     (["review-packet", "ada"], "markdown, html"),
     (["export", "--out", "/nonexistent-skillcycle-out"], "csv, parquet, xlsx"),
 ])
@@ -46,7 +46,7 @@ def test_an_unknown_format_names_the_choices(command: list[str], choices: str) -
 
 
 def test_every_command_lists_its_formats_in_help() -> None:
-    for command, choices in (("gap", "text|json|csv|markdown|html"), ("metrics", "text|json|markdown|html"),
+    for command, choices in (("gap", "text|json|csv|markdown|html"), ("metrics", "text|json|csv|markdown|html"),
                              ("review-packet", "markdown|html"), ("validate", "text|github|json")):
         shown = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).stdout
         assert choices in shown, command

@@ -12,7 +12,8 @@ from ..app import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fai
 
 
 FormatOption = format_option(
-        ("text", "json", "markdown", "html"), "text (tables; colour on a terminal), json, markdown (a GitHub job summary) or html (one self-contained page).",
+        ("text", "json", "csv", "markdown", "html"),
+        "text (tables; colour on a terminal), json, csv (every figure and each manager's figures a row, for a spreadsheet), markdown (a GitHub job summary) or html (one self-contained page).",
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..metrics_report import Headline, MetricsReport, QuarterMetrics, r3
 from ..safetext import json_text
-from .table import Column, Table, to_markdown, to_plain
+from .table import Column, Table, to_csv, to_markdown, to_plain
 
 # --- what each headline row shows (the rows each metric registers: metrics.METRICS) ----------
 
@@ -369,4 +369,25 @@ def _html_table(table: Table) -> dict[str, Any]:
     }
 
 
-FORMATS = {"text": render_plain, "json": render_json, "markdown": render_markdown, "html": render_html}
+CSV_HEADERS = ["quarter", "kind", "name", "figure", "value", "n", "target", "note"]
+_MANAGER_FIGURES = ("learning_coverage", "conversation_frequency", "median_time_to_competency_days", "internal_moves")
+
+
+def render_csv(report: MetricsReport) -> str:
+    """One long table for a spreadsheet: every headline figure of every quarter shown (kind
+    `metric`), then each manager's figures (kind `manager`, n: their direct reports); values as
+    numbers, a blank for none."""
+    rows = []
+    for q in report.trend if report.shown > 1 else [report.current]:
+        for row in q.headlines:
+            metric = q[row.key]
+            target = metric.get("target") if row.field == "value" else None
+            rows.append([q.quarter.label, "metric", row.key, row.field, figure(q, row), metric[row.n_field], target, note(q, row)])
+    q = report.current
+    for m in q["managers"]:
+        for name in _MANAGER_FIGURES:
+            rows.append([q.quarter.label, "manager", m["manager"], name, m[name], m["reports"], None, ""])
+    return to_csv(CSV_HEADERS, rows)
+
+
+FORMATS = {"text": render_plain, "json": render_json, "csv": render_csv, "markdown": render_markdown, "html": render_html}
