@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from skillcycle.levels import Level
+from skillcycle.render.packet import render_packet, template_dirs
 from skillcycle.packet import RULES, UnknownPerson, build_packet, http_link, rules_markdown, tenure
 from skillcycle.validate import validate_path
 
@@ -324,6 +325,18 @@ def test_flag_team_relies_on_you(flags_repo: Path) -> None:
     (flag,) = build_packet(load(flags_repo), "pat", AS_OF).flags  # pat is the one holder now
     assert flag.message == "The team relies on you for SQL."
     assert flag.evidence == ["mo and direct reports: the only one at proficient or above in SQL"]
+
+
+def test_nobody_inactive_gets_flags_and_a_tenure_ends_when_they_leave(flags_repo: Path) -> None:
+    edit(flags_repo, "roles/analyst.yaml", "  data-visualization: foundational\n", "  data-visualization: proficient\n")
+    assert flag_ids(flags_repo) == ["gap-without-goal"]  # as test_flag_gap_without_goal
+    edit(flags_repo, "people/pat.yaml", "started: 2025-01-06\n", "started: 2025-01-06\nleft: 2026-07-05\n")
+    packet = build_packet(load(flags_repo), "pat", AS_OF)
+    assert packet.flags == [] and not packet.header.active
+    assert packet.header.tenure == "1 year 5 months"  # 2025-01-06 to 2026-07-05, not to as-of
+    assert "No flags: Pat Example is not active on 2026-09-15" in render_packet(packet, "md", template_dirs(flags_repo, None))
+    edit(flags_repo, "people/pat.yaml", "started: 2025-01-06\nleft: 2026-07-05\n", "started: 2026-10-01\n")
+    assert flag_ids(flags_repo) == []  # not started yet
 
 
 def test_every_rule_has_a_test_and_a_doc_line() -> None:

@@ -238,6 +238,8 @@ def build_packet(repo: Repo, person: str, as_of: date) -> Packet:
         apply_by=as_of + timedelta(days=APPLY_AFTER_COMPLETION_DAYS),
     )
     ctx.packet = packet
+    if not packet.header.active:  # left, or not started yet: nothing to raise in a conversation
+        return packet
     return replace(packet, flags=[Flag(rule.id, *found) for rule in RULES for found in rule.check(ctx)])
 
 
@@ -343,7 +345,7 @@ def _header(ctx: _Context) -> Header:
         manager_name=manager.name if manager else None,
         started=who.started,
         left=who.left,
-        tenure=tenure(who.started, ctx.as_of),
+        tenure=tenure(who.started, min(ctx.as_of, who.left or ctx.as_of)),  # a tenure ends on the last day
         active=who.active_on(ctx.as_of),
         track=str(person_tracks(ctx.gaps).get(ctx.person, "none")),
         cycle=ctx.cycle.label,
