@@ -266,6 +266,17 @@ def test_flag_self_above_calibrated(flags_repo: Path) -> None:
     assert flag.evidence == ["SQL: self Expert (2026-06-15), current Foundational (calibration, 2026-06-20)"]
 
 
+def test_flag_self_below_calibrated(flags_repo: Path) -> None:
+    write(flags_repo, "assessments/2026-06-self.yaml", (
+        "date: 2026-06-15\nsource: self\nratings:\n"
+        "  - {person: pat, skill: sql, level: none}\n"  # a tier below the calibrated foundational
+        "  - {person: pat, skill: data-visualization, level: foundational}\n"))  # as calibrated: fine
+    (flag,) = build_packet(load(flags_repo), "pat", AS_OF).flags
+    assert flag.rule == "self-below-calibrated"
+    assert flag.message == "Self rating in SQL is 1 tier below the current level."
+    assert flag.evidence == ["SQL: self None (2026-06-15), current Foundational (calibration, 2026-06-20)"]
+
+
 def test_flag_gap_without_goal(flags_repo: Path) -> None:
     edit(flags_repo, "roles/analyst.yaml", "  data-visualization: foundational\n", "  data-visualization: proficient\n")
     (flag,) = build_packet(load(flags_repo), "pat", AS_OF).flags

@@ -33,6 +33,7 @@ DUE_SOON_DAYS = 30  # a goal due within this many days with no progress noted is
 APPLY_AFTER_COMPLETION_DAYS = 14  # SPEC §3 completions
 REVIEW_PERIODS = 4
 SELF_ABOVE_TIERS = 2
+SELF_BELOW_TIERS = 1  # under-confidence is worth a word sooner than over-confidence
 
 
 class UnknownPerson(LookupError):
@@ -662,17 +663,39 @@ def goal_without_resources(ctx: _Context) -> Iterator[Found]:
     "You rate yourself {self} in {skill}, the current rating is {level}: what recent work shows {self}-level practice?",
 )
 def self_above_calibrated(ctx: _Context) -> Iterator[Found]:
-    for skill in sorted(ctx.self, key=lambda s: (ctx.skill_name(s).casefold(), s)):
-        own, own_day = ctx.self[skill]
-        if skill not in ctx.current:
-            continue
-        level, day, source = ctx.current[skill]
+    for name, own, level, evidence in _self_and_current(ctx):
         if own - level >= SELF_ABOVE_TIERS:
-            name = ctx.skill_name(skill)
             yield (
-                f"Self rating in {name} is {own - level} tiers above the current level.",
-                [f"{name}: self {own.label} ({own_day.isoformat()}), current {level.label} ({source}, {day.isoformat()})"],
+                f"Self rating in {name} is {_tiers(own - level)} above the current level.", [evidence],
                 f"You rate yourself {own.label} in {name}, the current rating is {level.label}: what recent work shows {own.label}-level practice?",
+            )
+
+
+def _self_and_current(ctx: _Context) -> Iterator[tuple[str, Level, Level, str]]:
+    """(skill name, self level, current level, the evidence line) of each skill with both, by name."""
+    for skill in sorted(ctx.self, key=lambda s: (ctx.skill_name(s).casefold(), s)):
+        if skill in ctx.current:
+            own, own_day = ctx.self[skill]
+            level, day, source = ctx.current[skill]
+            name = ctx.skill_name(skill)
+            yield name, own, level, f"{name}: self {own.label} ({own_day.isoformat()}), current {level.label} ({source}, {day.isoformat()})"
+
+
+def _tiers(n: int) -> str:
+    return f"{n} tier{'s' * (n != 1)}"
+
+
+@flag_rule(
+    "self-below-calibrated",
+    f"the latest self rating in a skill is {SELF_BELOW_TIERS} or more tiers below the current (non-self) level",
+    "You rate yourself {self} in {skill}, the current rating is {level}: what would it take for you to see it that way?",
+)
+def self_below_calibrated(ctx: _Context) -> Iterator[Found]:
+    for name, own, level, evidence in _self_and_current(ctx):
+        if level - own >= SELF_BELOW_TIERS:
+            yield (
+                f"Self rating in {name} is {_tiers(level - own)} below the current level.", [evidence],
+                f"You rate yourself {own.label} in {name}, the current rating is {level.label}: what would it take for you to see it that way?",
             )
 
 
