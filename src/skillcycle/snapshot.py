@@ -96,15 +96,16 @@ def load(*args, **kwargs) -> "loader.Loaded":
 
 @functools.cache  # a command may open the snapshot twice (app.open_report): the package is read once
 def _code_version() -> bytes:
-    """Every module of the package, and the libraries whose objects are pickled: any change to
-    a check or a table invalidates the snapshot (read from metadata: importing pandas costs
+    """Every module and template of the package, and the libraries whose objects are pickled:
+    any change to a check, a table or a page invalidates the snapshot (read from metadata: importing pandas costs
     a third of a second that a warm `validate` does not otherwise spend)."""
     from importlib.metadata import version
 
     digest = hashlib.blake2b(digest_size=cachefiles.SUM)
     digest.update(f"{__version__}\0{sys.version}\0{version('pandas')}\0{version('numpy')}\0".encode())
     package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
+    # The templates too: a remembered page was rendered by them.
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.j2")]):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.digest()
 
