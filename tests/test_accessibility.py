@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from readme_helpers import acme_copy
+from repo_helpers import acme_copy
 from skillcycle.app import app
 
 CHROMIUM, DRIVER = shutil.which("chromium") or shutil.which("chromium-browser"), shutil.which("chromedriver")
@@ -31,6 +31,7 @@ PAGES = {  # page -> the command that writes it
     "team.html": ["team", "--as-of", "2026-08-01", "--manager", "tomas", "--remove", "dmitri"],
     "candidates.html": ["candidates", "req-2026-012"],
     "paths.html": ["paths", "ada", "--as-of", "2026-11-30"],
+    "calibration.html": ["calibration", "--manager", "priya", "--as-of", "2026-09-20"],
 }
 
 

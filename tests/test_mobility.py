@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -28,17 +27,14 @@ from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
 from skillcycle.app import app
-from readme_helpers import acme_copy, readme_table_lines
+from repo_helpers import acme_copy, readme_table_lines, squad_copy
 
-FIXTURE = Path(__file__).parent / "fixtures" / "squad"
 runner = CliRunner()
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    copy = tmp_path / "squad"
-    shutil.copytree(FIXTURE, copy)
-    return copy
+    return squad_copy(tmp_path)
 
 
 def run(repo: Path, command: str, *args: str):

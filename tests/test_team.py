@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -35,9 +34,8 @@ from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
 from skillcycle.app import app
-from readme_helpers import acme_copy, readme_table_lines
+from repo_helpers import acme_copy, readme_table_lines, squad_copy
 
-FIXTURE = Path(__file__).parent / "fixtures" / "squad"
 runner = CliRunner()
 
 GRACE_RISKS = [
@@ -52,9 +50,7 @@ GRACE_RISKS = [
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    copy = tmp_path / "team"
-    shutil.copytree(FIXTURE, copy)
-    return copy
+    return squad_copy(tmp_path)
 
 
 def run(repo: Path, *args: str):

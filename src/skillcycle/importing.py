@@ -382,7 +382,8 @@ def _parse_day(text: str) -> date | None:
 
 # --- import ratings -----------------------------------------------------------------
 
-LONG_RATING_COLUMNS = {"person": ("person", "employee", "name"), "skill": ("skill",), "level": ("level",)}
+# `proposed`: the column a calibration sheet (skillcycle calibration) is filled in.
+LONG_RATING_COLUMNS = {"person": ("person", "employee", "name"), "skill": ("skill",), "level": ("level", "proposed")}
 WIDE_IGNORED = ("name", "email", "role", "title", "family", "manager", "team", "department", "notes", "comment", "comments")
 
 
@@ -404,7 +405,7 @@ def plan_ratings(
         plan.issues.append(Issue("the sheet has no rows under its header"))
         return plan
     columns = _columns(sheet.header)
-    long = "skill" in columns and "level" in columns
+    long = "skill" in columns and _first(columns, *LONG_RATING_COLUMNS["level"]) is not None
     reader = _long_ratings if long else _wide_ratings
     ratings = reader(repo, sheet, people, scale, plan, columns)
     plan.check_numbers()
@@ -438,9 +439,10 @@ def _long_ratings(repo: Repo, sheet: Sheet, people: Matcher, scale: Scale, plan:
     if person_col is None:
         plan.issues.append(_issue("no person column: a long sheet needs the columns person, skill and level", header[0], header[0]))
         return []
-    skill_col, level_col = columns["skill"], columns["level"]
+    skill_col, level_col = columns["skill"], _first(columns, *LONG_RATING_COLUMNS["level"])
     optional = {name: columns.get(name) for name in ("date", "source", "assessor")}
-    used = {person_col, skill_col, level_col} | {i for i in optional.values() if i is not None}
+    manager_col = columns.get("manager")  # a calibration sheet's: the row must still be that manager's report
+    used = {person_col, skill_col, level_col, manager_col} | {i for i in optional.values() if i is not None}
     ignored = [c.text for i, c in enumerate(header) if i not in used]
     if ignored:
         plan.notes.append(f"ignored column{'s' * (len(ignored) != 1)}: {', '.join(ignored)}")
@@ -464,6 +466,11 @@ def _long_ratings(repo: Repo, sheet: Sheet, people: Matcher, scale: Scale, plan:
             continue
         if level is None:  # an empty (or --levels "not rated") cell: no rating
             continue
+        if manager_col is not None and not bad:
+            cell, now = row[manager_col], repo.people[found["person"]].manager
+            if cell.text and cell.text != now:
+                plan.issues.append(_issue(f"{found['person']}'s manager is now {now or 'nobody'}, not {cell.text}: the sheet no longer matches the repo", cell, header[manager_col]))
+                continue
         found["level"] = level.slug
         for key, col in optional.items():
             cell = row[col] if col is not None else None

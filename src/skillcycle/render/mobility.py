@@ -87,7 +87,7 @@ def candidates_csv(report: CandidateReport) -> str:
 def candidates_html(report: CandidateReport) -> str:
     from .html import render_page
 
-    return render_page("mobility.html.j2", heading=candidates_heading(report), lines=candidate_lines(report)[1:],
+    return render_page("table-page.html.j2", heading=candidates_heading(report), lines=candidate_lines(report)[1:],
                        section=tables.html_section(candidates_table(report)))
 
 
@@ -126,7 +126,7 @@ def paths_csv(report: PathReport) -> str:
 def paths_html(report: PathReport) -> str:
     from .html import render_page
 
-    return render_page("mobility.html.j2", heading=paths_heading(report), lines=[], section=tables.html_section(paths_table(report)))
+    return render_page("table-page.html.j2", heading=paths_heading(report), lines=[], section=tables.html_section(paths_table(report)))
 
 
 

@@ -1,4 +1,4 @@
-"""The README's example outputs, kept true: the table lines shown under a `$ skillcycle ...` line."""
+"""Copies of the example repos for a test, and the README's example outputs kept true."""
 
 from __future__ import annotations
 
@@ -20,3 +20,10 @@ def acme_copy(tmp_path: Path) -> Path:
     acme = tmp_path / "acme"
     shutil.copytree(ROOT / "examples" / "acme", acme, ignore=shutil.ignore_patterns(".skillcycle"))
     return acme
+
+
+def squad_copy(tmp_path: Path) -> Path:
+    """tests/fixtures/squad copied (the team, mobility and calibration fixture)."""
+    copy = tmp_path / "squad"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "squad", copy)
+    return copy

@@ -1,0 +1,104 @@
+"""`skillcycle calibration` output: csv and xlsx sheets to fill in (a `proposed` column that
+imports back), json, markdown, and an HTML facilitator's view (stalled first). Formatting
+only: every value comes from calibration.calibration_sheet."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from ..extras import need
+from ..levels import Level
+from ..safetext import json_text, spreadsheet_safe
+from . import table as tables
+from .table import Column, Table
+
+if TYPE_CHECKING:
+    from ..calibration import CalibrationSheet
+
+SHOWN = ["person", "skill", "required", "calibrated", "calibrated_on", "manager_observation", "self", "goal", "goal_status", "evidence", "status"]
+
+
+def heading(sheet: CalibrationSheet) -> str:
+    who = f"everyone under {sheet.manager}" if sheet.subtree else f"{sheet.manager}'s direct reports"
+    counts = ", ".join(f"{n} {status}" for status, n in sheet.counts().items() if n)
+    return f"Calibration {sheet.quarter}: {who} · levels as of {sheet.cutoff} · {len(sheet.rows)} rows ({counts})"
+
+
+def _table(sheet: CalibrationSheet, *, stalled_first: bool) -> Table:
+    from ..calibration import COLUMNS, STATUSES
+
+    picked = [COLUMNS.index(name) for name in SHOWN]
+    rows = sorted(sheet.rows, key=lambda r: (STATUSES.index(r.status), r.person, r.skill)) if stalled_first else list(sheet.rows)
+    return Table([Column(COLUMNS[i]) for i in picked], [[row.values()[i] for i in picked] for row in rows])
+
+
+def to_csv(sheet: CalibrationSheet) -> str:
+    from ..calibration import COLUMNS
+
+    return tables.to_csv(COLUMNS, [row.values() for row in sheet.rows])
+
+
+def to_json(sheet: CalibrationSheet) -> str:
+    return json_text(sheet.to_json())
+
+
+def to_text(sheet: CalibrationSheet) -> str:
+    return heading(sheet) + "\n\n" + tables.to_plain(_table(sheet, stalled_first=True)) + "\n"
+
+
+def to_markdown(sheet: CalibrationSheet) -> str:
+    return f"## {tables.md_escape(heading(sheet))}\n\n" + tables.to_markdown(_table(sheet, stalled_first=True)) + "\n"
+
+
+def to_html(sheet: CalibrationSheet) -> str:
+    from .html import render_page
+
+    return render_page("table-page.html.j2", heading=heading(sheet),
+                       lines=["Stalled rows first: an active learning goal and no rise over the last two calibrations."],
+                       section=tables.html_section(_table(sheet, stalled_first=True)))
+
+
+def to_xlsx(sheet: CalibrationSheet) -> bytes:
+    """The sheet to fill: `calibration` (every row; `proposed` offers the four levels) and a
+    `summary` of statuses per person. Text is made safe to open (no formulas, no illegal characters)."""
+    openpyxl = need("openpyxl", "--format xlsx")
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from ..calibration import COLUMNS, STATUSES
+
+    def safe(value):
+        return ILLEGAL_CHARACTERS_RE.sub("", spreadsheet_safe(value)) if isinstance(value, str) else value
+
+    book = openpyxl.Workbook()
+    main = book.active
+    main.title = "calibration"
+    main.append(COLUMNS)
+    for row in sheet.rows:
+        main.append([safe(v) for v in row.values()])
+    proposed = COLUMNS.index("proposed") + 1
+    choice = DataValidation(type="list", formula1='"' + ",".join(level.slug for level in Level) + '"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="Not a level", error="Pick none, foundational, proficient or expert.")
+    main.add_data_validation(choice)
+    column = openpyxl.utils.get_column_letter(proposed)
+    choice.add(f"{column}2:{column}{max(len(sheet.rows) + 1, 2)}")
+    summary = book.create_sheet("summary")
+    summary.append(["person", "name", *STATUSES])
+    for person in dict.fromkeys(r.person for r in sheet.rows):
+        mine = [r for r in sheet.rows if r.person == person]
+        summary.append([safe(person), safe(mine[0].name), *(sum(1 for r in mine if r.status == s) for s in STATUSES)])
+    for page in (main, summary):
+        for cell in page[1]:
+            cell.font = Font(bold=True)
+        page.freeze_panes = "A2"
+        for column_cells in page.iter_cols(min_row=1, max_row=page.max_row):
+            width = max(len(str(c.value)) if c.value is not None else 0 for c in column_cells)
+            page.column_dimensions[column_cells[0].column_letter].width = min(max(width + 2, 8), 60)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+FORMATS = {"text": to_text, "json": to_json, "csv": to_csv, "markdown": to_markdown, "html": to_html, "xlsx": to_xlsx}

@@ -1,0 +1,114 @@
+"""`skillcycle calibration` on tests/fixtures/squad with a second calibration (2026-09-20) added,
+for grace's direct reports (ada, bo, lin) in 2026Q3, worked out by hand:
+
+    ada  ml      never calibrated; goal ada-ml active             -> new
+    ada  python  P (06-18) only                                    -> steady
+    ada  sql     P (06-18), P (09-20); goal ada-sql-expert active  -> stalled (no rise over the last two)
+    bo   cloud   E, E; no goal                                     -> steady
+    lin  python  P (06-18), E (09-20)                              -> advanced (above the last one before Q3)
+    lin  sql     P (06-18) only                                    -> steady
+
+ada's ml evidence since Q3 began (never calibrated): one completion of ml-101 (2026-08-10), one
+check-in note on ada-ml and one application assignment (2026-08-15).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import skillcycle.cli  # noqa: F401  (registers the commands)
+from skillcycle.app import app
+from repo_helpers import squad_copy
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    copy = squad_copy(tmp_path)
+    (copy / "assessments" / "2026q3.yaml").write_text(
+        "date: 2026-09-20\nsource: calibration\nassessor: grace\nratings:\n"
+        "  - {person: ada, skill: sql, level: proficient}\n"
+        "  - {person: bo, skill: cloud, level: expert}\n"
+        "  - {person: lin, skill: python, level: expert}\n")
+    (copy / "completions").mkdir()
+    (copy / "completions" / "lms.yaml").write_text(
+        "source: lms\nrecords:\n  - {person: ada, resource: ml-101, date: 2026-08-10, completed: true}\n")
+    (copy / "checkins").mkdir()
+    (copy / "checkins" / "ada-2026-08-15.yaml").write_text(
+        "person: ada\nmanager: grace\ndate: 2026-08-15\ntype: one-on-one\n"
+        "learning: {progress: Module 2 done, apply: Train a churn model, apply_due: 2026-08-25}\n"
+        "goals:\n  - {goal: ada-ml, note: On track}\n")
+    return copy
+
+
+def sheet_rows(repo: Path, *args: str) -> list[dict]:
+    result = runner.invoke(app, ["calibration", "--manager", "grace", "--repo", str(repo), "--as-of", "2026-09-30", "--format", "csv", *args])
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def test_every_status_and_the_evidence(repo: Path) -> None:
+    rows = sheet_rows(repo)
+    assert [(r["person"], r["skill"], r["status"]) for r in rows] == [
+        ("ada", "ml", "new"), ("ada", "python", "steady"), ("ada", "sql", "stalled"),
+        ("bo", "cloud", "steady"), ("lin", "python", "advanced"), ("lin", "sql", "steady"),
+    ]
+    ml = rows[0]
+    assert (ml["required"], ml["calibrated"], ml["self"], ml["goal"], ml["goal_target"], ml["goal_status"]) == (
+        "", "", "expert", "ada-ml", "proficient", "active")
+    assert ml["evidence"] == "1 completion (ml-101 2026-08-10); 1 check-in note on the goal; 1 application assignment"
+    sql = rows[2]
+    assert (sql["calibrated"], sql["calibrated_on"], sql["goal"], sql["evidence"]) == ("proficient", "2026-09-20", "ada-sql-expert", "")
+    assert all(r["proposed"] == "" and r["note"] == "" for r in rows)
+
+
+def test_the_facilitators_view_puts_stalled_first(repo: Path) -> None:
+    text = runner.invoke(app, ["calibration", "--manager", "Grace Hopper", "--repo", str(repo), "--as-of", "2026-09-30"]).stdout
+    assert "6 rows (1 stalled, 1 new, 1 advanced, 3 steady)" in text
+    body = [line.split()[:2] for line in text.splitlines()[4:]]
+    assert body[:3] == [["ada", "sql"], ["ada", "ml"], ["lin", "python"]]
+
+
+def test_the_filled_xlsx_imports_back_and_refuses_a_moved_person(repo: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book_path = tmp_path / "session.xlsx"
+    result = runner.invoke(app, ["calibration", "--manager", "grace", "--repo", str(repo), "--as-of", "2026-09-30", "--format", "xlsx", "-o", str(book_path)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(book_path)
+    assert book.sheetnames == ["calibration", "summary"]
+    sheet = book["calibration"]
+    header = [c.value for c in sheet[1]]
+    (validation,) = sheet.data_validations.dataValidation
+    column = openpyxl.utils.get_column_letter(header.index("proposed") + 1)
+    assert validation.formula1 == '"none,foundational,proficient,expert"' and str(validation.sqref) == f"{column}2:{column}7"
+    assert sheet.freeze_panes == "A2"
+    assert [c.value for c in book["summary"][2]] == ["ada", "Ada Lovelace", 1, 1, 0, 1]
+    sheet[f"{column}2"] = "proficient"  # ada, ml
+    sheet[f"{column}7"] = "proficient"  # lin, sql
+    book.save(book_path)
+
+    def import_sheet():
+        return runner.invoke(app, ["import", "ratings", str(book_path), "--source", "calibration", "--date", "2026-10-05",
+                                   "--assessor", "grace", "--repo", str(repo)])
+
+    people = repo / "people" / "lin.yaml"
+    people.write_text(people.read_text().replace("manager: grace", "manager: ada"))
+    refused = import_sheet()
+    assert refused.exit_code != 0 and "lin's manager is now ada, not grace: the sheet no longer matches the repo" in refused.output
+    people.write_text(people.read_text().replace("manager: ada", "manager: grace"))
+    done = import_sheet()
+    assert done.exit_code == 0, done.output
+    batch = (repo / "assessments" / "2026-10-05-calibration.yaml").read_text()
+    assert "  - {person: ada, skill: ml, level: proficient}\n" in batch and "  - {person: lin, skill: sql, level: proficient}\n" in batch
+    assert batch.count("  - {") == 2  # the empty cells are skipped
+
+
+def test_an_unknown_manager_exits_2(repo: Path) -> None:
+    result = runner.invoke(app, ["calibration", "--manager", "grac", "--repo", str(repo), "--as-of", "2026-09-30"])
+    assert result.exit_code == 2 and "did you mean 'grace'?" in result.output
