@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,9 @@ from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
 from skillcycle.app import app
+from skillcycle.metrics import compute
+from skillcycle.quarters import Quarter
+from skillcycle.validate import validate_path
 from repo_helpers import squad_copy
 
 runner = CliRunner()
@@ -112,3 +117,23 @@ def test_the_filled_xlsx_imports_back_and_refuses_a_moved_person(repo: Path, tmp
 def test_an_unknown_manager_exits_2(repo: Path) -> None:
     result = runner.invoke(app, ["calibration", "--manager", "grac", "--repo", str(repo), "--as-of", "2026-09-30"])
     assert result.exit_code == 2 and "did you mean 'grace'?" in result.output
+
+
+def test_rater_drift_per_team_and_family_with_privacy(repo: Path) -> None:
+    """Within 2026Q3, self ratings (2026-09-10) against the 2026-09-20 calibrations: ada sql E vs P
+    (+1), bo cloud P vs E (-1), lin python E vs E (0). grace's team: 3 people, mean 0, a third
+    above and a third below; the families (data: ada, lin; platform: bo) are too small at 3."""
+    (repo / "skillcycle.yaml").write_text("organization: Squad Co\nprivacy:\n  min_group_size: 3\n")
+    (repo / "assessments" / "2026q3-self.yaml").write_text(
+        "date: 2026-09-10\nsource: self\nratings:\n  - {person: ada, skill: sql, level: expert}\n"
+        "  - {person: bo, skill: cloud, level: proficient}\n  - {person: lin, skill: python, level: expert}\n")
+    result = runner.invoke(app, ["calibration", "--drift", "--quarter", "2026Q3", "--repo", str(repo), "--as-of", "2026-09-30", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    assert rows == [
+        {"source": "self", "group_by": "manager", "group": "grace", "people": 3, "pairs": 3, "mean": 0.0, "over": 0.333, "under": 0.333, "suppressed": False},
+        {"source": "self", "group_by": "family", "group": "data", "people": 2, "pairs": 2, "mean": None, "over": None, "under": None, "suppressed": True},
+        {"source": "self", "group_by": "family", "group": "platform", "people": 1, "pairs": 1, "mean": None, "over": None, "under": None, "suppressed": True},
+    ]
+    report = compute(validate_path(repo, date(2026, 9, 30), date(2026, 9, 30)).repo, Quarter.parse("2026Q3", 1), date(2026, 9, 30))
+    assert report.current["rater_drift"] == rows  # the metrics section is the same computation

@@ -53,6 +53,7 @@ SHAPE = {
     "managers": {"rows"},
     "skill_demand": {"rows"},
     "root_causes": {"rows"},
+    "rater_drift": {"rows"},
 }
 
 

@@ -286,7 +286,7 @@ def test_json_shape_is_spec_7_2(q):
     assert list(out) == [
         "quarter", "start", "end", "skill_advancement_rate", "time_to_competency_days", "internal_mobility_rate",
         "internal_fill_rate", "internal_readiness", "performance_lift", "conversation_frequency", "learning_coverage", "managers",
-        "skill_demand", "root_causes",
+        "skill_demand", "root_causes", "rater_drift",
     ]
     assert "trend" not in metrics_of("2027Q1").to_json()
 

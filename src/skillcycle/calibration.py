@@ -13,6 +13,7 @@ import pandas as pd
 
 from .facts import achievement_dates, requirements_on
 from .levels import Level
+from .metrics_report import r3
 from .problems import did_you_mean
 from .quarters import Quarter
 from .repo import Repo
@@ -178,3 +179,42 @@ class _Evidence:
         if applied:
             parts.append(f"{applied} application assignment{'s' * (applied != 1)}")
         return "; ".join(parts)
+
+
+# --- rater drift -----------------------------------------------------------------------------
+
+DRIFT_SOURCES = ("self", "manager")
+
+
+def drift(repo: Repo, quarter: Quarter, as_of: date) -> list[dict[str, Any]]:
+    """How far self ratings and manager observations sit from calibrations, per manager's team
+    and per role family: over the (person, skill) pairs rated by the source and by a calibration
+    within the quarter (the latest of each), the mean of source - calibrated, and the shares one
+    tier or more above and below. A group of fewer than `privacy.min_group_size` people shows
+    no figures (`suppressed`)."""
+    cutoff = min(quarter.end, as_of)
+    ratings = repo.ratings
+    inside = ((ratings["date"] >= pd.Timestamp(quarter.start)) & (ratings["date"] <= pd.Timestamp(cutoff))).to_numpy()
+    latest = ratings[inside].sort_values(["date", "seq"], kind="stable").drop_duplicates(["person", "skill", "source"], keep="last")
+    calibrated = latest[latest["source"] == "calibration"].set_index(["person", "skill"])["level"]
+    minimum = repo.settings.privacy.min_group_size
+    rows = []
+    for source in DRIFT_SOURCES:
+        seen = latest[latest["source"] == source].set_index(["person", "skill"])["level"]
+        both = seen.index.intersection(calibrated.index)
+        if not len(both):
+            continue
+        pairs = pd.DataFrame({"person": both.get_level_values(0).astype(str),
+                              "delta": seen.reindex(both).to_numpy().astype(int) - calibrated.reindex(both).to_numpy().astype(int)})
+        pairs["manager"] = [repo.people[p].manager or "" for p in pairs["person"]]
+        pairs["family"] = [repo.roles[repo.people[p].role].family for p in pairs["person"]]
+        for group_by in ("manager", "family"):
+            for group, grp in pairs[pairs[group_by] != ""].groupby(group_by, sort=True):
+                people = grp["person"].nunique()
+                row: dict[str, Any] = {"source": source, "group_by": group_by, "group": group, "people": people, "pairs": len(grp)}
+                if people < minimum:
+                    row.update(mean=None, over=None, under=None, suppressed=True)
+                else:
+                    row.update(mean=r3(float(grp["delta"].mean())), over=r3(float((grp["delta"] >= 1).mean())), under=r3(float((grp["delta"] <= -1).mean())), suppressed=False)
+                rows.append(row)
+    return rows

@@ -29,6 +29,7 @@ from . import gaps
 from .coded import recode
 from .facts import LevelGrid, achievement_dates, requirements_on
 from .quarters import Quarter
+from .calibration import drift
 from .mobility import readiness
 from .metrics_report import DemandTrend, Headline, LiftFamily, MetricsReport, QuarterMetrics, r3
 from .repo import Repo
@@ -342,6 +343,12 @@ def _root_causes(q: _Quarter) -> list[dict[str, Any]]:
     shown = sorted(((s, int(c)) for s, c in counts.items() if c >= q.minimum), key=lambda sc: (-sc[1], sc[0]))
     hidden = sorted(s for s, c in counts.items() if c < q.minimum)  # by skill only: their order would leak counts
     return [{"skill": s, "count": c} for s, c in shown] + [{"skill": s, "count": None, "suppressed": True} for s in hidden]
+
+
+@metric("rater_drift")
+def _rater_drift(q: _Quarter) -> list[dict[str, Any]]:
+    """Self ratings and manager observations against calibrations within Q, per manager's team and family."""
+    return drift(q.org.repo, q.quarter, q.org.as_of)
 
 
 def quarter_metrics(org: _Org, quarter: Quarter) -> QuarterMetrics:

@@ -18,31 +18,38 @@ FormatOption = format_option(
 
 @app.command()
 def calibration(
-    manager: Annotated[str, typer.Option("--manager", help="Whose reports to calibrate (an id or a name).")],
+    manager: Annotated[Optional[str], typer.Option("--manager", help="Whose reports to calibrate (an id or a name).", show_default=False)] = None,
     repo: RepoOption = None,
     as_of: AsOfOption = None,
     quarter: Annotated[Optional[str], typer.Option("--quarter", "-q", help="The quarter being calibrated, like 2026Q3 (default: the one containing --as-of).", show_default=False)] = None,
     subtree: Annotated[bool, typer.Option("--subtree", help="Everyone under the manager, not only direct reports.")] = False,
+    drift: Annotated[bool, typer.Option("--drift", help="Instead: rater drift, self ratings and manager observations against calibrations, per team and family (text, json, csv, markdown).")] = False,
     format: FormatOption = "text",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically); xlsx needs it.", show_default=False)] = None,
 ) -> None:
     """One row per report and skill for the calibration session; fill `proposed`, then `skillcycle import ratings`."""
-    from ..calibration import CalibrationQueryError, calibration_sheet
+    from ..calibration import calibration_sheet, drift as rater_drift
     from ..quarters import Quarter
     from ..render import calibration as render
     from ..repo import find_person
 
     day = as_of_date(as_of)
+    if drift and format not in render.DRIFT_FORMATS:
+        raise fail(f"--drift writes {', '.join(render.DRIFT_FORMATS)}, not {format}", EXIT_USAGE)
+    if not drift and manager is None:
+        raise fail("give --manager (whose reports to calibrate), or --drift", EXIT_USAGE)
     if format == "xlsx" and output is None:
         raise fail("--format xlsx writes a workbook: give --output FILE.xlsx", EXIT_USAGE)
     skills = open_repo(repo, day)
     fy = skills.settings.fiscal_year_start
     try:
         the_quarter = Quarter.containing(day, fy) if quarter is None else Quarter.parse(quarter.strip().upper(), fy)
-        sheet = calibration_sheet(skills, find_person(skills.people, manager), the_quarter, day, subtree)
+        if drift:
+            shown = render.DRIFT_FORMATS[format](rater_drift(skills, the_quarter, day), the_quarter.label, skills.settings.privacy.min_group_size)
+        else:
+            shown = render.FORMATS[format](calibration_sheet(skills, find_person(skills.people, manager), the_quarter, day, subtree))
     except (ValueError, LookupError) as exc:
         raise fail(str(exc), EXIT_USAGE) from None
-    shown = render.FORMATS[format](sheet)
     if isinstance(shown, bytes):
         write_atomically(output, shown)
         print(f"wrote {output}", file=sys.stderr)

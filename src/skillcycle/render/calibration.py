@@ -101,4 +101,28 @@ def to_xlsx(sheet: CalibrationSheet) -> bytes:
     return buffer.getvalue()
 
 
+# --- rater drift ---------------------------------------------------------------------------
+
+def drift_table(rows: list[dict], quarter: str, min_group_size: int) -> Table:
+    """Rater drift: a source's mean distance from calibrations, and how often a tier or more off."""
+    from .metrics import fmt
+
+    shown = [[r["source"], r["group_by"], r["group"], r["people"], r["pairs"], fmt(r["mean"], "rating"), fmt(r["over"], "share"),
+              fmt(r["under"], "share"), f"suppressed: fewer than {min_group_size} people (privacy)" if r["suppressed"] else ""]
+             for r in rows]
+    return Table([Column("source"), Column("by"), Column("group"), Column("people", "right"), Column("pairs", "right"),
+                  Column("mean − calibrated", "right"), Column("a tier or more above", "right"), Column("below", "right"), Column("note")],
+                 shown, title=f"Rater drift: self ratings and manager observations against calibrations in {quarter}",
+                 caption=None if shown else "no pair rated by a calibration and by self or a manager in the quarter")
+
+
+DRIFT_COLUMNS = ["source", "group_by", "group", "people", "pairs", "mean", "over", "under", "suppressed"]
+DRIFT_FORMATS = {
+    "text": lambda rows, quarter, m: tables.to_plain(drift_table(rows, quarter, m)) + "\n",
+    "markdown": lambda rows, quarter, m: tables.to_markdown(drift_table(rows, quarter, m)) + "\n",
+    "csv": lambda rows, quarter, m: tables.to_csv(DRIFT_COLUMNS, [[r[c] for c in DRIFT_COLUMNS] for r in rows]),
+    "json": lambda rows, quarter, m: json_text({"quarter": quarter, "min_group_size": m, "rows": rows}),
+}
+
+
 FORMATS = {"text": to_text, "json": to_json, "csv": to_csv, "markdown": to_markdown, "html": to_html, "xlsx": to_xlsx}

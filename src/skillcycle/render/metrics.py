@@ -208,6 +208,12 @@ def root_cause_table(report: MetricsReport) -> Table:
                  title=f"Root causes: performance ratings of {report.current.quarter} below target for a skill")
 
 
+def drift_table(report: MetricsReport) -> Table:
+    from .calibration import drift_table as table
+
+    return table(report.current["rater_drift"], report.current.quarter.label, report.min_group_size)
+
+
 def trend_table(report: MetricsReport) -> Table:
     quarters = report.trend
     rows = []
@@ -245,7 +251,7 @@ def gap_trend_table(report: MetricsReport) -> Table:
 
 def tables(report: MetricsReport) -> list[Table]:
     out = [headline_table(report), ttc_table(report), lift_table(report), managers_table(report),
-           demand_table(report), root_cause_table(report)]
+           demand_table(report), root_cause_table(report), drift_table(report)]
     if report.shown > 1:
         out += [trend_table(report), gap_trend_table(report)]
     return out
