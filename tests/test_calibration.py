@@ -28,7 +28,7 @@ from skillcycle.app import app
 from skillcycle.metrics import compute
 from skillcycle.quarters import Quarter
 from skillcycle.validate import validate_path
-from repo_helpers import squad_copy
+from repo_helpers import acme_copy, readme_table_lines, squad_copy
 
 runner = CliRunner()
 
@@ -137,3 +137,21 @@ def test_rater_drift_per_team_and_family_with_privacy(repo: Path) -> None:
     ]
     report = compute(validate_path(repo, date(2026, 9, 30), date(2026, 9, 30)).repo, Quarter.parse("2026Q3", 1), date(2026, 9, 30))
     assert report.current["rater_drift"] == rows  # the metrics section is the same computation
+
+
+def test_the_readme_example_is_what_examples_acme_prints(tmp_path: Path) -> None:
+    shown = readme_table_lines("skillcycle calibration --manager priya --repo examples/acme --as-of 2026-09-20 --format markdown")
+    result = runner.invoke(app, ["calibration", "--manager", "priya", "--repo", str(acme_copy(tmp_path)), "--as-of", "2026-09-20", "--format", "markdown"])
+    assert len(shown) == 3 and all(line in result.stdout.splitlines() for line in shown)
+
+
+def test_xlsx_text_never_runs_as_a_formula(repo: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    people = repo / "people" / "ada.yaml"
+    people.write_text(people.read_text().replace("Ada Lovelace", '=HYPERLINK("http://evil.example","x")'))
+    book_path = tmp_path / "session.xlsx"
+    result = runner.invoke(app, ["calibration", "--manager", "grace", "--repo", str(repo), "--as-of", "2026-09-30", "--format", "xlsx", "-o", str(book_path)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(book_path)
+    names = [row[1] for row in book["calibration"].iter_rows(min_row=2, values_only=True)] + [book["summary"]["B2"].value]
+    assert all(not name.startswith("=") for name in names) and "'=HYPERLINK" in names[0]
