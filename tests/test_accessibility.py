@@ -32,6 +32,7 @@ PAGES = {  # page -> the command that writes it
     "candidates.html": ["candidates", "req-2026-012"],
     "paths.html": ["paths", "ada", "--as-of", "2026-11-30"],
     "calibration.html": ["calibration", "--manager", "priya", "--as-of", "2026-09-20"],
+    "learning.html": ["learning", "--as-of", "2026-11-30"],
 }
 
 

@@ -41,9 +41,6 @@ def repo(tmp_path: Path) -> Path:
         "  - {person: ada, skill: sql, level: proficient}\n"
         "  - {person: bo, skill: cloud, level: expert}\n"
         "  - {person: lin, skill: python, level: expert}\n")
-    (copy / "completions").mkdir()
-    (copy / "completions" / "lms.yaml").write_text(
-        "source: lms\nrecords:\n  - {person: ada, resource: ml-101, date: 2026-08-10, completed: true}\n")
     (copy / "checkins").mkdir()
     (copy / "checkins" / "ada-2026-08-15.yaml").write_text(
         "person: ada\nmanager: grace\ndate: 2026-08-15\ntype: one-on-one\n"

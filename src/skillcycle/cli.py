@@ -9,7 +9,7 @@ import sys
 
 from .app import EXIT_INTERNAL, EXIT_USAGE, app, say
 # Registration order is the order of `skillcycle --help`: the main jobs first.
-from .commands import validate, gap, review_packet, metrics, team, mobility, calibration, diff, init, schema, export, importer, watch  # noqa: F401,E402,I001
+from .commands import validate, gap, review_packet, metrics, team, mobility, calibration, learning, diff, init, schema, export, importer, watch  # noqa: F401,E402,I001
 
 
 def main() -> None:

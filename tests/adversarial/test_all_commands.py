@@ -41,6 +41,7 @@ def read_commands(out: Path) -> list[list[str]]:
         ["export", "--out", str(out / "export"), "--force"],
         ["candidates", "analyst"], ["candidates", "lead", "--format", "html", "-o", str(out / "candidates.html")],
         ["paths", "ada", "--format", "json"], ["paths", "ada", "--format", "csv"],
+        ["learning"], ["learning", "--format", "html", "-o", str(out / "learning.html")],
         ["calibration", "--manager", "grace", "--format", "csv"], ["calibration", "--manager", "grace", "--format", "html", "-o", str(out / "calibration.html")],
         ["team"], ["team", "--manager", "grace", "--format", "json"], ["team", "--format", "csv"], ["team", "--format", "markdown"],
         ["team", "--manager", "grace", "--remove", "ada", "--format", "html", "-o", str(out / "team.html")],

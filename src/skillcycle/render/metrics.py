@@ -109,6 +109,7 @@ def header_lines(report: MetricsReport) -> list[str]:
     lines.append(
         f"Privacy: figures from performance ratings over fewer than {report.min_group_size} people are suppressed (docs/metrics.md, privacy)."
     )
+    lines.append(f"Which learning resources moved these skills: skillcycle learning --quarter {q.quarter} (docs/learning.md).")
     return lines
 
 

@@ -117,3 +117,13 @@ def html_section(table: Table) -> dict:
     """A table as the templates' `section` macro (templates/_table.html.j2) takes it: every cell as text."""
     return {"title": table.title, "headers": [c.header for c in table.columns], "numeric": [c.align == "right" for c in table.columns],
             "rows": [[cell_text(v) for v in row] for row in table.rows], "caption": table.caption}
+
+
+def text_page(heading: str, shown: list[Table]) -> str:
+    """A heading and tables as plain text, a blank line between."""
+    return "\n\n".join([heading] + [to_plain(t) for t in shown]) + "\n"
+
+
+def markdown_page(heading: str, shown: list[Table]) -> str:
+    """A `##` heading and tables as Markdown."""
+    return "\n\n".join([f"## {md_escape(heading)}"] + [to_markdown(t) for t in shown]) + "\n"

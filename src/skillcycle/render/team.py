@@ -82,11 +82,11 @@ def to_tables(report: TeamReport) -> list[Table]:
 
 
 def to_text(report: TeamReport) -> str:
-    return "\n\n".join([heading(report)] + [tables.to_plain(t) for t in to_tables(report)]) + "\n"
+    return tables.text_page(heading(report), to_tables(report))
 
 
 def to_markdown(report: TeamReport) -> str:
-    return "\n\n".join([f"## {tables.md_escape(heading(report))}"] + [tables.to_markdown(t) for t in to_tables(report)]) + "\n"
+    return tables.markdown_page(heading(report), to_tables(report))
 
 
 def to_json(report: TeamReport) -> str:
