@@ -23,7 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from repo_helpers import squad_copy
+from repo_helpers import acme_copy, squad_copy
 from skillcycle.app import app
 
 runner = CliRunner()
@@ -98,3 +98,8 @@ def test_the_default_window_is_the_last_complete_quarter(repo: Path) -> None:
 def test_html_draws_each_rate_with_its_number(repo: Path) -> None:
     page = runner.invoke(app, ["learning", "--repo", str(repo), "--as-of", "2026-09-30", "--format", "html"]).stdout
     assert 'aria-label="with it: 0% (0/1)"' in page and 'aria-label="same skills without it: 100% (1/1)"' in page
+
+
+def test_examples_acme_flags_its_legacy_course(tmp_path: Path) -> None:
+    out = report(acme_copy(tmp_path))  # the window 2026Q3
+    assert [(f["flag"], f["id"]) for f in out["flags"]] == [("retire", "legacy-bi-report-builder"), ("unused", "legacy-bi-report-builder")]

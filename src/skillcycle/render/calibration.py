@@ -11,7 +11,7 @@ from ..extras import need
 from ..levels import Level
 from ..safetext import json_text, spreadsheet_safe
 from . import table as tables
-from .table import Column, Table
+from .table import Column, Table, fmt
 
 if TYPE_CHECKING:
     from ..calibration import CalibrationSheet
@@ -105,8 +105,6 @@ def to_xlsx(sheet: CalibrationSheet) -> bytes:
 
 def drift_table(rows: list[dict], quarter: str, min_group_size: int) -> Table:
     """Rater drift: a source's mean distance from calibrations, and how often a tier or more off."""
-    from .metrics import fmt
-
     shown = [[r["source"], r["group_by"], r["group"], r["people"], r["pairs"], fmt(r["mean"], "rating"), fmt(r["over"], "share"),
               fmt(r["under"], "share"), f"suppressed: fewer than {min_group_size} people (privacy)" if r["suppressed"] else ""]
              for r in rows]

@@ -5,12 +5,11 @@ formatting and the change between quarters."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..metrics_report import Headline, MetricsReport, QuarterMetrics, r3
 from ..safetext import json_text
-from .table import Column, Table, to_csv, to_markdown, to_plain
+from .table import Column, Table, fmt, to_csv, to_markdown, to_plain, trim_number
 
 # --- what each headline row shows (the rows each metric registers: metrics.METRICS) ----------
 
@@ -59,25 +58,6 @@ def full_note(q: QuarterMetrics, prev: QuarterMetrics | None, row: Headline) -> 
 
 # --- number formats -------------------------------------------------------------------------
 
-def fmt(value: float | None, kind: str) -> str | None:
-    if value is None:
-        return None
-    if kind == "share":
-        return f"{value * 100:.1f}%"
-    if kind == "days":
-        return _trim(value, 1)
-    if kind == "rating":
-        return ("+" if value > 0 else "") + _trim(value, 2)
-    return _trim(value, 3)
-
-
-def _trim(value: float, keep: int) -> str:
-    """At most 3 decimals, trailing zeros dropped but at least `keep` kept (60.5, 61.0, 0.346)."""
-    whole, frac = f"{value:.3f}".split(".")
-    frac = frac.rstrip("0").ljust(keep, "0")
-    return f"{whole}.{frac}" if frac else whole
-
-
 def change(now: float | None, before: float | None, kind: str) -> str | None:
     if now is None or before is None:
         return None
@@ -85,7 +65,7 @@ def change(now: float | None, before: float | None, kind: str) -> str | None:
     sign = "+" if diff > 0 else ("-" if diff < 0 else "")
     if kind == "share":
         return f"{sign}{abs(diff) * 100:.1f} pp"
-    return f"{sign}{_trim(abs(diff), 1 if kind == 'days' else 2)}"
+    return f"{sign}{trim_number(abs(diff), 1 if kind == 'days' else 2)}"
 
 
 def shown(value: float | None, hidden: bool, kind: str) -> str | None:

@@ -127,3 +127,25 @@ def text_page(heading: str, shown: list[Table]) -> str:
 def markdown_page(heading: str, shown: list[Table]) -> str:
     """A `##` heading and tables as Markdown."""
     return "\n\n".join([f"## {md_escape(heading)}"] + [to_markdown(t) for t in shown]) + "\n"
+
+
+# --- numbers as the reports write them -----------------------------------------------------
+
+def fmt(value: float | None, kind: str) -> str | None:
+    """A figure as the tables show it: share as a percentage, days, a signed rating change, or a plain number."""
+    if value is None:
+        return None
+    if kind == "share":
+        return f"{value * 100:.1f}%"
+    if kind == "days":
+        return trim_number(value, 1)
+    if kind == "rating":
+        return ("+" if value > 0 else "") + trim_number(value, 2)
+    return trim_number(value, 3)
+
+
+def trim_number(value: float, keep: int) -> str:
+    """At most 3 decimals, trailing zeros dropped but at least `keep` kept (60.5, 61.0, 0.346)."""
+    whole, frac = f"{value:.3f}".split(".")
+    frac = frac.rstrip("0").ljust(keep, "0")
+    return f"{whole}.{frac}" if frac else whole
