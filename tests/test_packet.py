@@ -233,7 +233,8 @@ def test_flag_goal_overdue_not_when_carried_over(flags_repo: Path) -> None:
         "person: pat\ncycle: 2026Q2\ngoals:\n"
         "  - {id: pat-sql-q2, kind: learning, skill: sql, target: proficient, title: SQL in Q2, due: 2026-06-30,"
         " weight: 10, resources: [sql-course]}\n"))
-    assert [g.status for g in build_packet(load(flags_repo), "pat", AS_OF).goals] == ["active", "overdue"]
+    (goal,) = build_packet(load(flags_repo), "pat", AS_OF).goals  # the 2026Q2 goal is said once, on the one carrying it on
+    assert (goal.status, goal.carried_from) == ("active", "2026Q2 (pat-sql-q2, overdue)")
     assert flag_ids(flags_repo) == []  # the 2026Q3 goal on SQL carries it on
     edit(flags_repo, "goals/pat-2026q2.yaml", "skill: sql", "skill: data-visualization")
     assert flag_ids(flags_repo) == ["goal-overdue"]
@@ -282,6 +283,15 @@ def test_flag_gap_without_goal(flags_repo: Path) -> None:
     (flag,) = build_packet(load(flags_repo), "pat", AS_OF).flags
     assert flag.rule == "gap-without-goal"
     assert flag.evidence[0].startswith("Data visualization: required Proficient, current Foundational")
+
+
+def test_gap_without_goal_is_one_flag_for_all_its_skills_and_asks_to_assess_first(flags_repo: Path) -> None:
+    edit(flags_repo, "roles/analyst.yaml", "  data-visualization: foundational\n", "  data-visualization: proficient\n  python: foundational\n")
+    (flag,) = build_packet(load(flags_repo), "pat", AS_OF).flags
+    assert flag.message == "2 skills below what your role requires, with no learning goal: Data visualization, Python."
+    assert [line.split(";")[0] for line in flag.evidence] == [
+        "Data visualization: required Proficient, current Foundational", "Python: required Foundational, current Unassessed"]
+    assert flag.question == "Which of Data visualization, Python should be a learning goal this cycle? (Python never assessed: assess first.)"
 
 
 def test_flag_gap_without_goal_after_a_drop(flags_repo: Path) -> None:

@@ -141,6 +141,7 @@ class GoalRow:
     status: str  # active | achieved | overdue | dropped
     status_date: date | None  # achieved on / dropped on
     last_note: tuple[date, str] | None  # latest check-in note on this goal
+    carried_from: str | None = None  # the previous cycle's goal on the same skill and target this one carries on
 
     @property
     def open(self) -> bool:
@@ -232,7 +233,7 @@ def build_packet(repo: Repo, person: str, as_of: date) -> Packet:
         upcoming=_upcoming(ctx),
         career=_career(ctx),
         closest=_closest(ctx),
-        goals=ctx.goal_rows,
+        goals=_shown_goals(ctx.goal_rows, ctx.cycle.label),
         checkins=ctx.checkin_rows,
         checkins_since=ctx.window_start,
         reviews=_reviews(ctx),
@@ -459,6 +460,23 @@ def _goals(ctx: _Context) -> list[GoalRow]:
     facts = [f for f in goal_facts(ctx.repo, ctx.as_of) if f.person == ctx.person and f.is_learning and f.cycle in cycles]
     facts.sort(key=lambda f: cycles.index(f.cycle))  # current cycle first, file order within
     return [_goal_row(ctx, fact, completed, notes.get(fact.goal.id)) for fact in facts]
+
+
+def _shown_goals(rows: list[GoalRow], cycle: str) -> list[GoalRow]:
+    """The goals as the packet lists them: a previous cycle's open goal that a goal of this
+    cycle carries on (same skill and target) is said once, on the new one."""
+    shown = []
+    carried: set[str] = set()
+    for row in rows:
+        if row.cycle != cycle:
+            continue
+        before = next((r for r in rows if r.cycle != cycle and r.open and r.id not in carried
+                       and (r.skill, r.target) == (row.skill, row.target)), None)
+        if before is not None:
+            carried.add(before.id)
+            row = replace(row, carried_from=f"{before.cycle} ({before.id}, {before.status})")
+        shown.append(row)
+    return shown + [row for row in rows if row.cycle != cycle and row.id not in carried]
 
 
 def _goal_row(ctx: _Context, fact: GoalFact, completed: dict[str, date], note: tuple[date, str] | None) -> GoalRow:
@@ -705,14 +723,28 @@ def self_below_calibrated(ctx: _Context) -> Iterator[Found]:
     "{skill} is {n} tier(s) below what your role requires: should it be a learning goal this cycle?",
 )
 def gap_without_goal(ctx: _Context) -> Iterator[Found]:
+    """One flag for every such skill: they are one conversation about what to learn next."""
     covered = {g.skill for g in ctx.goal_rows if g.open}
-    for row in ctx.packet.proficiency:
-        if row.gap > 0 and row.skill not in covered:
-            yield (
-                f"{row.skill_name}: a gap of {row.gap} tier{'s' * (row.gap != 1)} with no learning goal.",
-                [f"{row.skill_name}: required {row.required.label}, current {_label(row.current)}; no open learning goal in {ctx.cycle.previous().label} or {ctx.cycle.label}"],
-                f"{row.skill_name} is {row.gap} tier{'s' * (row.gap != 1)} below what your role requires: should it be a learning goal this cycle?",
-            )
+    rows = [row for row in ctx.packet.proficiency if row.gap > 0 and row.skill not in covered]
+    if not rows:
+        return
+    where = f"no open learning goal in {ctx.cycle.previous().label} or {ctx.cycle.label}"
+    evidence = [f"{row.skill_name}: required {row.required.label}, current {_label(row.current)}; {where}" for row in rows]
+    unassessed = [row.skill_name for row in rows if row.current is None]
+    if len(rows) == 1:
+        row = rows[0]
+        if unassessed:
+            yield (f"{row.skill_name}: never assessed, and no learning goal.", evidence,
+                   f"{row.skill_name} has never been assessed: when can it be, so that we know whether it needs a learning goal?")
+            return
+        yield (f"{row.skill_name}: a gap of {_tiers(row.gap)} with no learning goal.", evidence,
+               f"{row.skill_name} is {_tiers(row.gap)} below what your role requires: should it be a learning goal this cycle?")
+        return
+    names = ", ".join(row.skill_name for row in rows)
+    ask = f"Which of {names} should be a learning goal this cycle?"
+    if unassessed:
+        ask += f" ({', '.join(unassessed)} never assessed: assess first.)"
+    yield (f"{len(rows)} skills below what your role requires, with no learning goal: {names}.", evidence, ask)
 
 
 @flag_rule(
