@@ -74,10 +74,11 @@ def test_json_has_exactly_the_spec_shape():
     assert out["performance_lift"] == {"value": 0.75, "n": 8, "r": 0.346, "r_n": 11, "suppressed": False}
 
 
-def test_default_quarter_contains_the_as_of_date_in_fiscal_years():
-    # fiscal_year_start 7: 2026-08-15 lies in 2027Q1
-    out = json.loads(metrics("--format", "json", as_of="2026-08-15"))
-    assert out["quarter"] == "2027Q1"
+def test_default_quarter_is_the_last_complete_one_in_fiscal_years():
+    # fiscal_year_start 7: 2026-08-15 lies in 2027Q1, under way; 2026Q4 (Apr-Jun) is the last complete one
+    assert json.loads(metrics("--format", "json", as_of="2026-08-15"))["quarter"] == "2026Q4"
+    assert json.loads(metrics("--format", "json", as_of="2026-09-30"))["quarter"] == "2027Q1"  # its last day: complete
+    assert json.loads(metrics("--format", "json", "--quarter", "2027Q1", as_of="2026-08-15"))["quarter"] == "2027Q1"  # asked for
 
 
 def test_trend_is_the_one_documented_extra_key():
@@ -141,8 +142,10 @@ def test_table_shows_n_target_previous_and_change():
     row = next(line for line in text.splitlines() if line.startswith("Skill advancement rate"))
     assert re.search(r"71\.4%\s+7\s+50\.0%\s+33\.3%\s+\+38\.1 pp\s+meets target", row)
     assert "2026Q4" in text  # the previous quarter's column
-    # the Q-1 lift is suppressed (nobody rated in both 2026Q3 and 2026Q4): said so
-    assert "2026Q4 suppressed: no one active was rated in both 2026Q3 and 2026Q4" in text
+    # nobody was rated in both 2026Q3 and 2026Q4: the Q-1 lift is no data ("—"), not hidden for privacy
+    lift = next(line for line in text.splitlines() if line.startswith("Performance lift"))
+    assert re.search(r"\+0\.75\s+8\s+—\s+—\s+—$", lift), lift
+    assert "2026Q4 suppressed" not in text
 
 
 def test_trend_table_shows_whether_gaps_shrink():
@@ -152,7 +155,7 @@ def test_trend_table_shows_whether_gaps_shrink():
 
 
 def test_quarter_to_date_is_flagged():
-    text = metrics(as_of="2026-08-31")
+    text = metrics("--quarter", "2027Q1", as_of="2026-08-31")
     assert "Quarter to date: facts up to 2026-08-31" in text
 
 

@@ -226,7 +226,7 @@ def test_previous_quarter():
     assert q1["learning_coverage"] == {"value": 0.25, "n": 12}
     assert q1["conversation_frequency"] == {"value": 0.083, "n": 12}
     # no reviews for 2026Q3: nobody rated in both quarters
-    assert q1["performance_lift"] == {"value": None, "n": 0, "r": None, "r_n": 0, "suppressed": True}
+    assert q1["performance_lift"] == {"value": None, "n": 0, "r": None, "r_n": 0, "suppressed": False}  # no data, not hidden
 
 
 def test_empty_populations_are_null_not_zero():
@@ -236,7 +236,7 @@ def test_empty_populations_are_null_not_zero():
     assert q["time_to_competency_days"] == {"value": None, "median": None, "mean": None, "n": 0, "by_family": {}}
     assert q["internal_mobility_rate"] == {"value": None, "n": 0}
     assert q["internal_fill_rate"] == {"value": None, "n": 0}
-    assert q["performance_lift"] == {"value": None, "n": 0, "r": None, "r_n": 0, "suppressed": True}
+    assert q["performance_lift"] == {"value": None, "n": 0, "r": None, "r_n": 0, "suppressed": False}  # no data, not hidden
     assert q["root_causes"] == []
     # people exist, so these populations are not empty: 12 active (gus not yet), none with a goal.
     assert q["learning_coverage"] == {"value": 0.0, "n": 12}

@@ -89,12 +89,6 @@ class LearningReport:
         }
 
 
-def last_complete_quarter(as_of: date, fy_start: int) -> Quarter:
-    """The latest quarter that has ended by as-of."""
-    quarter = Quarter.containing(as_of, fy_start)
-    return quarter if quarter.end <= as_of else quarter.previous()
-
-
 def learning_report(repo: Repo, quarter: Quarter, as_of: date, quarters: int = 1, horizon_months: int = 12) -> LearningReport:
     first = quarter
     for _ in range(quarters - 1):

@@ -440,7 +440,9 @@ def _performance_lift(org, quarter, active, goals_q, achieved, pre, post, minimu
         "n": weight,
         "r": r,
         "r_n": r_n,
-        "suppressed": value is None or r_n < minimum,
+        # Hidden for privacy, which is not the same as no data: nobody rated in both quarters
+        # (r_n 0) leaves the figures empty, not suppressed.
+        "suppressed": r_n > 0 and (value is None or r_n < minimum),
     }
     return result, families
 

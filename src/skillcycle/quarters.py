@@ -36,6 +36,12 @@ class Quarter:
         year = fy_first_year if fy_start == 1 else fy_first_year + 1
         return cls(year, months_into_fy // 3 + 1, fy_start)
 
+    @classmethod
+    def last_complete(cls, day: date, fy_start: int = 1) -> "Quarter":
+        """The latest quarter that has ended by `day` (the one containing it, when `day` is its last)."""
+        quarter = cls.containing(day, fy_start)
+        return quarter if quarter.end <= day else quarter.previous()
+
     @property
     def label(self) -> str:
         return f"{self.year}Q{self.q}"

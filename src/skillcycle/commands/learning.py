@@ -28,12 +28,12 @@ def learning(
     day = as_of_date(as_of)
 
     def answer(skills_repo):
-        from ..learning import last_complete_quarter, learning_report
+        from ..learning import learning_report
         from ..quarters import Quarter
 
         fy = skills_repo.settings.fiscal_year_start
         try:
-            last = last_complete_quarter(day, fy) if quarter is None else Quarter.parse(quarter.strip().upper(), fy)
+            last = Quarter.last_complete(day, fy) if quarter is None else Quarter.parse(quarter.strip().upper(), fy)
         except ValueError as exc:
             raise fail(f"--quarter: {exc}", EXIT_USAGE) from None
         if last.start > day:

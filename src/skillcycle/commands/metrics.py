@@ -23,7 +23,7 @@ def metrics(
     as_of: AsOfOption = None,
     quarter: Annotated[
         Optional[str],
-        typer.Option("--quarter", "-q", help="Quarter label like 2026Q3, in fiscal years per fiscal_year_start (default: the quarter containing the as-of date).", show_default=False),
+        typer.Option("--quarter", "-q", help="Quarter label like 2026Q3, in fiscal years per fiscal_year_start (default: the last quarter complete by the as-of date; name the current one for its figures to date).", show_default=False),
     ] = None,
     quarters: Annotated[
         int,
@@ -46,8 +46,8 @@ def metrics(
         from ..metrics import compute
 
         fy = the_repo.settings.fiscal_year_start
-        if label is None:
-            the_quarter = Quarter.containing(day, fy)
+        if label is None:  # a half-over quarter would be compared with a whole one
+            the_quarter = Quarter.last_complete(day, fy)
         else:
             try:
                 the_quarter = Quarter.parse(label, fy)

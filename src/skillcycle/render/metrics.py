@@ -18,10 +18,12 @@ def figure(q: QuarterMetrics, row: Headline) -> float | None:
 
 
 def suppressed(q: QuarterMetrics, row: Headline) -> bool:
-    """Is this figure hidden by the privacy rule (SPEC §7.3), as opposed to empty?"""
+    """Is this figure hidden by the privacy rule, as opposed to empty (nobody rated in both quarters)?"""
     if row.key != "performance_lift":
         return False
     lift = q["performance_lift"]
+    if lift["r_n"] == 0:
+        return False
     return lift["value"] is None if row.field == "value" else lift["r_n"] < q.min_group_size
 
 
@@ -30,12 +32,14 @@ def note(q: QuarterMetrics, row: Headline) -> str:
     m, metric = q.min_group_size, q[row.key]
     if row.key == "performance_lift" and row.field == "value" and metric["value"] is None:
         if not q.lift_families:
-            return f"suppressed: no one active was rated in both {q.quarter.previous()} and {q.quarter} (privacy, min group {m})"
+            return f"no data: no one active was rated in both {q.quarter.previous()} and {q.quarter}"
         return (
             f"suppressed: no role family has at least {m} people in both groups "
             f"(C: achieved a learning goal in {q.quarter}; N: no learning goal active) — privacy, min group {m}"
         )
     if row.key == "performance_lift" and row.field == "r":
+        if metric["r_n"] == 0:
+            return f"no data: no one active was rated in both {q.quarter.previous()} and {q.quarter}"
         if metric["r_n"] < m:
             return f"suppressed: {metric['r_n']} people rated in both quarters, fewer than {m} (privacy)"
         if metric["r"] is None:
