@@ -221,3 +221,11 @@ def test_csv_is_one_long_table_of_every_figure_and_each_managers() -> None:
         ("learning_coverage", str(out["managers"]["rows"][0]["reports"])), ("conversation_frequency", str(out["managers"]["rows"][0]["reports"])),
         ("median_time_to_competency_days", str(out["managers"]["rows"][0]["reports"])), ("internal_moves", str(out["managers"]["rows"][0]["reports"])),
     ]
+
+
+def test_days_are_whole_a_mean_has_one_decimal_and_the_resolution_is_said():
+    text = metrics()
+    median = next(line for line in text.splitlines() if line.startswith("Time to competency, median"))
+    mean = next(line for line in text.splitlines() if line.startswith("Time to competency, mean"))
+    assert re.search(r"\(days\)\s+\d+\s+\d+\s", median) and re.search(r"\(days\)\s+\d+\.\d\s+\d+\s", mean), (median, mean)
+    assert "dated by the calibration that recorded it" in median

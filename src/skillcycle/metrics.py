@@ -262,10 +262,13 @@ def _skill_advancement(q: _Quarter) -> dict[str, Any]:
     return {"value": _share(len(advanced), len(q.with_goal)), "n": len(q.with_goal), "target": q.settings.targets.skill_advancement_rate}
 
 
+_RESOLUTION = "dated by the calibration that recorded it: moves in steps of the calibration cadence"
+
+
 @metric(
     "time_to_competency_days",
-    ("Time to competency, median (days)", "days", "value", "n", "no learning goal was achieved during the quarter"),
-    ("Time to competency, mean (days)", "days", "mean", "n", "no learning goal was achieved during the quarter"),
+    ("Time to competency, median (days)", "days", "value", "n", "no learning goal was achieved during the quarter", _RESOLUTION),
+    ("Time to competency, mean (days)", "mean-days", "mean", "n", "no learning goal was achieved during the quarter", _RESOLUTION),
 )
 def _time_to_competency(q: _Quarter) -> dict[str, Any]:
     """Days from start to achievement of the learning goals achieved during Q, overall and by family."""

@@ -45,6 +45,7 @@ class Headline:
     field: str = "value"  # which figure of the metric's object
     n_field: str = "n"  # the population it counts
     empty: str = "empty population"  # why the figure is blank when its population is empty
+    note: str = ""  # what to keep in mind when reading the figure
 
 
 @dataclass

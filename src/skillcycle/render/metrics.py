@@ -47,6 +47,8 @@ def note(q: QuarterMetrics, row: Headline) -> str:
         return ""
     if figure(q, row) is None:
         return row.empty
+    if row.note:
+        return row.note
     if row.field == "value" and metric.get("target") is not None:
         return "meets target" if metric["value"] >= metric["target"] else "below target"
     return ""
@@ -69,7 +71,9 @@ def change(now: float | None, before: float | None, kind: str) -> str | None:
     sign = "+" if diff > 0 else ("-" if diff < 0 else "")
     if kind == "share":
         return f"{sign}{abs(diff) * 100:.1f} pp"
-    return f"{sign}{trim_number(abs(diff), 1 if kind == 'days' else 2)}"
+    if kind in ("days", "mean-days"):
+        return f"{sign}{fmt(abs(diff), kind)}"
+    return f"{sign}{trim_number(abs(diff), 2)}"
 
 
 def shown(value: float | None, hidden: bool, kind: str) -> str | None:
@@ -126,7 +130,7 @@ def headline_table(report: MetricsReport) -> Table:
 
 def ttc_table(report: MetricsReport) -> Table:
     q = report.current
-    rows = [[fam, v["n"], fmt(v["median"], "days"), fmt(v["mean"], "days")]
+    rows = [[fam, v["n"], fmt(v["median"], "days"), fmt(v["mean"], "mean-days")]
             for fam, v in q["time_to_competency_days"]["by_family"].items()]
     return Table([Column("family"), Column("goals achieved", "right"), Column("median days", "right"), Column("mean days", "right")],
                  rows, title="Time to competency by role family")

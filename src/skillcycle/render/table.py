@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -132,13 +133,16 @@ def markdown_page(heading: str, shown: list[Table]) -> str:
 # --- numbers as the reports write them -----------------------------------------------------
 
 def fmt(value: float | None, kind: str) -> str | None:
-    """A figure as the tables show it: share as a percentage, days, a signed rating change, or a plain number."""
+    """A figure as the tables show it: share as a percentage, whole days (a mean of days to one
+    decimal), a signed rating change, or a plain number."""
     if value is None:
         return None
     if kind == "share":
         return f"{value * 100:.1f}%"
-    if kind == "days":
-        return trim_number(value, 1)
+    if kind == "days":  # whole days: the measure moves a calibration at a time
+        return str(int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+    if kind == "mean-days":
+        return f"{Decimal(repr(float(value))).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}"
     if kind == "rating":
         return ("+" if value > 0 else "") + trim_number(value, 2)
     return trim_number(value, 3)
