@@ -364,3 +364,10 @@ def test_every_rule_has_a_test_and_a_doc_line() -> None:
     tested = {name.removeprefix("test_flag_").replace("_", "-") for name in globals() if name.startswith("test_flag_")}
     assert {rule.id for rule in RULES} <= tested
     assert rules_markdown() in (DOCS / "review-packet.md").read_text(encoding="utf-8")
+
+
+def test_performance_goals_are_listed_with_their_latest_note(basic) -> None:
+    rows = build_packet(basic, "uma", AS_OF).performance_goals
+    assert [(g.title, g.cycle, g.weight, g.status) for g in rows] == [
+        ("Ship the churn dashboard", "2026Q3", 85, "open"), ("Automate the monthly board report", "2026Q2", 85, "due date passed"),
+    ]

@@ -149,6 +149,19 @@ class GoalRow:
 
 
 @dataclass(frozen=True)
+class PerformanceGoalRow:
+    """A performance goal of the current or previous cycle: what check-in notes often refer to."""
+
+    id: str
+    cycle: str
+    title: str
+    weight: int | None
+    due: date
+    status: str  # open | due date passed | dropped
+    last_note: tuple[date, str] | None
+
+
+@dataclass(frozen=True)
 class CheckinRow:
     date: date
     type: str
@@ -202,6 +215,7 @@ class Packet:
     career: list[CareerTarget]
     closest: list[CloseRole]
     goals: list[GoalRow]
+    performance_goals: list[PerformanceGoalRow]
     checkins: list[CheckinRow]
     checkins_since: date
     reviews: list[ReviewRow]
@@ -234,6 +248,7 @@ def build_packet(repo: Repo, person: str, as_of: date) -> Packet:
         career=_career(ctx),
         closest=_closest(ctx),
         goals=_shown_goals(ctx.goal_rows, ctx.cycle.label),
+        performance_goals=_performance_goals(ctx),
         checkins=ctx.checkin_rows,
         checkins_since=ctx.window_start,
         reviews=_reviews(ctx),
@@ -452,14 +467,37 @@ def _goals(ctx: _Context) -> list[GoalRow]:
     completed: dict[str, date] = {}
     for resource, day in ctx.completions():
         completed.setdefault(resource, day)
+    notes = _latest_notes(ctx)
+    facts = [f for f in goal_facts(ctx.repo, ctx.as_of) if f.person == ctx.person and f.is_learning and f.cycle in cycles]
+    facts.sort(key=lambda f: cycles.index(f.cycle))  # current cycle first, file order within
+    return [_goal_row(ctx, fact, completed, notes.get(fact.goal.id)) for fact in facts]
+
+
+def _performance_goals(ctx: _Context) -> list[PerformanceGoalRow]:
+    """The person's performance goals of the current and previous cycle, current first, with the latest note on each."""
+    cycles = [ctx.cycle.label, ctx.cycle.previous().label]
+    notes = _latest_notes(ctx)
+    facts = [f for f in goal_facts(ctx.repo, ctx.as_of) if f.person == ctx.person and not f.is_learning and f.cycle in cycles]
+    facts.sort(key=lambda f: cycles.index(f.cycle))
+    return [PerformanceGoalRow(f.goal.id, f.cycle, f.goal.title, f.goal.weight, f.goal.due, _performance_status(f, ctx.as_of), notes.get(f.goal.id))
+            for f in facts]
+
+
+def _performance_status(fact: GoalFact, as_of: date) -> str:
+    """open | due date passed | dropped: a performance goal has no achievement on record to tell."""
+    if fact.goal.dropped is not None and fact.goal.dropped <= as_of:
+        return "dropped"
+    return "open" if fact.goal.due >= as_of else "due date passed"
+
+
+def _latest_notes(ctx: _Context) -> dict[str, tuple[date, str]]:
+    """Goal id -> (date, text) of the latest check-in note on it."""
     notes: dict[str, tuple[date, str]] = {}
     for checkin in ctx.checkins:
         for note in checkin.goals:
             if note.note and note.note.strip():
                 notes[note.goal] = (checkin.date, note.note)  # date order: the latest wins
-    facts = [f for f in goal_facts(ctx.repo, ctx.as_of) if f.person == ctx.person and f.is_learning and f.cycle in cycles]
-    facts.sort(key=lambda f: cycles.index(f.cycle))  # current cycle first, file order within
-    return [_goal_row(ctx, fact, completed, notes.get(fact.goal.id)) for fact in facts]
+    return notes
 
 
 def _shown_goals(rows: list[GoalRow], cycle: str) -> list[GoalRow]:
