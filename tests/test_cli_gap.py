@@ -261,3 +261,15 @@ def test_terminal_escapes_in_names_are_shown_not_run(tmp_path: Path) -> None:
     for fmt in ("text", "markdown"):
         out = gap("--by", "person", "--format", fmt, repo=root)
         assert "\x1b" not in out and "x1b[2J" in out and "Evil" in out
+
+
+def test_the_heat_map_is_coloured_by_priority_not_share(tmp_path: Path) -> None:
+    """On examples/acme the darkest cell is the highest priority (stakeholder management in
+    analytics: 5 of 13 below, medium urgency, 10), and a skill with 1 person, nobody below, is the lightest."""
+    from repo_helpers import acme_copy
+
+    page = run("--format", "html", repo=acme_copy(tmp_path), as_of="2026-11-30").stdout
+    cells = {title: colour for colour, title in re.findall(r'<td class="cell (h\d)" title="([^"]+)"', page)}
+    assert cells["Stakeholder management in analytics: 5 of 13 below requirement, priority 10"] == "h4"
+    assert cells["AI tooling in analytics: 0 of 1 below requirement, priority 0"] == "h0"
+    assert "the highest cell is 10" in page

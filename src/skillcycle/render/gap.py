@@ -235,18 +235,20 @@ def to_csv(report: GapReport) -> str:
 
 # --- HTML -----------------------------------------------------------------------------------
 
-HEAT_BUCKETS = [  # (class, upper bound of the share below requirement, legend)
-    ("h0", 0.0, "none below"),
-    ("h1", 0.25, "up to 25%"),
-    ("h2", 0.5, "26–50%"),
-    ("h3", 0.75, "51–75%"),
-    ("h4", 1.0, "over 75%"),
+HEAT_BUCKETS = [  # (class, upper bound of the cell's priority as a share of the map's highest, legend)
+    ("h0", 0.0, "0"),
+    ("h1", 0.25, "up to a quarter of the highest"),
+    ("h2", 0.5, "up to half"),
+    ("h3", 0.75, "up to three quarters"),
+    ("h4", 1.0, "the highest quarter"),
 ]
 
 
-def _bucket(below: int, required: int) -> str:
+def _bucket(priority: int, highest: int) -> str:
+    """The colour of a cell: its priority (urgency weight x people below) against the map's highest,
+    so that the most people below on the most urgent skill is the darkest cell, not a 1-of-1."""
     for name, bound, _ in HEAT_BUCKETS:
-        if below <= bound * required:
+        if priority <= bound * highest:
             return name
     return HEAT_BUCKETS[-1][0]
 
@@ -259,19 +261,23 @@ def _skill_name(report: GapReport, skill: str) -> str:
 def _heat(report: GapReport) -> dict[str, Any]:
     from ..gaps import URGENCIES
 
+    from ..gaps import URGENCY_WEIGHT
+
     cells = report.heat
     families = sorted(set(cells["family"]))
+    priorities = [URGENCY_WEIGHT[u] * b for u, b in zip(cells["urgency"], cells["below"].tolist())]
+    highest = max(priorities, default=0)
     by_skill: dict[str, dict[str, dict[str, Any]]] = {}
     urgency_of: dict[str, str] = {}
-    for family, skill, urgency, required, below in zip(
-        cells["family"], cells["skill"], cells["urgency"], cells["required"].tolist(), cells["below"].tolist()
+    for family, skill, urgency, required, below, priority in zip(
+        cells["family"], cells["skill"], cells["urgency"], cells["required"].tolist(), cells["below"].tolist(), priorities
     ):
         urgency_of[skill] = urgency
         by_skill.setdefault(skill, {})[family] = {
             "text": f"{below}/{required}",
             "share": _percent(below, required),
-            "cls": _bucket(below, required),
-            "tip": f"{_skill_name(report, skill)} in {family}: {below} of {required} below requirement",
+            "cls": _bucket(priority, highest),
+            "tip": f"{_skill_name(report, skill)} in {family}: {below} of {required} below requirement, priority {priority}",
         }
     groups = []
     for urgency in URGENCIES:
@@ -282,7 +288,7 @@ def _heat(report: GapReport) -> dict[str, Any]:
                 "skills": [{"id": s, "name": _skill_name(report, s), "cells": [by_skill[s].get(f) for f in families]}
                            for s in skills],
             })
-    return {"families": families, "groups": groups}
+    return {"families": families, "groups": groups, "highest": highest}
 
 
 def _first_actions(report: GapReport, limit: int = 3) -> list[str]:
