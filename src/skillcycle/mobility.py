@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from .facts import LevelGrid, active_learning_goals, requirements_on
-from .gaps import management_chains
 from .levels import Level
 from .problems import did_you_mean
 from .repo import Repo
@@ -83,9 +82,10 @@ class Fit:
         }
 
 
-def fits(repo: Repo, role: str, people: list[str], day: date, as_of: date) -> list[Fit]:
+def fits(repo: Repo, role: str, people: list[str], day: date, as_of: date, nexts: dict[str, dict[str, int]] | None = None) -> list[Fit]:
     """Each of `people` against `role` on `day` (its requirements then), with levels as of
-    `min(day, as_of)`: nothing dated after as-of is used."""
+    `min(day, as_of)`: nothing dated after as-of is used. `nexts`: next_steps(repo), when the
+    caller fits many roles."""
     required = requirements_on(repo.roles[role], day)
     grid = LevelGrid.of(repo, people)
     matrix = grid.matrix(min(day, as_of))
@@ -97,7 +97,7 @@ def fits(repo: Repo, role: str, people: list[str], day: date, as_of: date) -> li
         if column >= 0:
             levels[known_rows, j] = matrix[rows[known_rows], column]
     goals = _goals(repo, people, list(required), min(day, as_of))
-    nexts = _next_steps(repo)
+    nexts = nexts if nexts is not None else next_steps(repo)
     out = []
     for i, person in enumerate(people):
         met, missing, unassessed = [], [], []
@@ -132,7 +132,7 @@ def _goals(repo: Repo, people: list[str], skills: list[str], day: date) -> dict[
     return best
 
 
-def _next_steps(repo: Repo) -> dict[str, dict[str, int]]:
+def next_steps(repo: Repo) -> dict[str, dict[str, int]]:
     """role -> {role reachable by `next` edges: the fewest steps}."""
     out: dict[str, dict[str, int]] = {}
     for start in repo.roles:
@@ -218,7 +218,7 @@ def _filtered(repo: Repo, people: list[str], family: str | None, manager: str | 
     if family is not None:
         people = [pid for pid in people if repo.roles[repo.people[pid].role].family == family]
     if manager is not None:
-        under = {pid for boss, pid in management_chains(repo, people) if boss == manager}
+        under = set(repo.subtree(manager))
         people = [pid for pid in people if pid in under]
     return people
 
@@ -247,9 +247,10 @@ def paths(repo: Repo, person: str, as_of: date, *, next_only: bool = False, step
     """Every other role (or, next_only, those within `steps` `next` edges of the person's role),
     with the person's fit; by shortfall, then steps (unreachable last), then role id."""
     own = repo.people[person]
-    reachable = _next_steps(repo).get(own.role, {})
+    nexts = next_steps(repo)
+    reachable = nexts.get(own.role, {})
     roles = [r for r in repo.roles if r != own.role and (not next_only or reachable.get(r, steps + 1) <= steps)]
-    found = [fits(repo, role, [person], as_of, as_of)[0] for role in roles]
+    found = [fits(repo, role, [person], as_of, as_of, nexts)[0] for role in roles]
     found.sort(key=lambda f: (f.shortfall, f.steps is None, f.steps or 0, f.role))
     return PathReport(person, own.name, own.role, own.aspiration, as_of, tuple(found), {r: repo.roles[r].title for r in repo.roles})
 
@@ -260,9 +261,10 @@ def readiness(repo: Repo, openings: list[tuple[str, str, date]], as_of: date) ->
     """Over openings (id, role, opened): how many had a ready internal candidate on the opened
     date, and the mean number of candidates within one level of shortfall."""
     with_ready, within = 0, 0
+    nexts = next_steps(repo)
     for _, role, opened in openings:
         people = [pid for pid, p in repo.people.items() if p.active_on(opened) and p.role != role]
-        shortfalls = [f.shortfall for f in fits(repo, role, people, opened, as_of)]
+        shortfalls = [f.shortfall for f in fits(repo, role, people, opened, as_of, nexts)]
         with_ready += any(s == 0 for s in shortfalls)
         within += sum(1 for s in shortfalls if s <= 1)
     return with_ready, len(openings), within / len(openings) if openings else 0.0

@@ -276,6 +276,7 @@ class _Context:
     window_start: date
     cycle: Quarter
     goal_titles: dict[str, str]  # the person's goals of every cycle: id -> title
+    goal_facts: list[GoalFact] = field(default_factory=list)  # the person's goals of every cycle, in file order
     goal_rows: list[GoalRow] = field(default_factory=list)
     checkin_rows: list[CheckinRow] = field(default_factory=list)
     packet: Packet | None = None
@@ -299,6 +300,7 @@ class _Context:
             cycle=Quarter.containing(as_of, repo.settings.fiscal_year_start),
             goal_titles={g.id: g.title for _, f in repo.goal_files if f.person == person for g in f.goals},
         )
+        ctx.goal_facts = [f for f in goal_facts(repo, as_of) if f.person == person]
         ctx.goal_rows = _goals(ctx)
         ctx.checkin_rows = [_checkin_row(ctx, c) for c in checkins if c.date >= ctx.window_start]
         return ctx
@@ -468,7 +470,7 @@ def _goals(ctx: _Context) -> list[GoalRow]:
     for resource, day in ctx.completions():
         completed.setdefault(resource, day)
     notes = _latest_notes(ctx)
-    facts = [f for f in goal_facts(ctx.repo, ctx.as_of) if f.person == ctx.person and f.is_learning and f.cycle in cycles]
+    facts = [f for f in ctx.goal_facts if f.is_learning and f.cycle in cycles]
     facts.sort(key=lambda f: cycles.index(f.cycle))  # current cycle first, file order within
     return [_goal_row(ctx, fact, completed, notes.get(fact.goal.id)) for fact in facts]
 
@@ -477,7 +479,7 @@ def _performance_goals(ctx: _Context) -> list[PerformanceGoalRow]:
     """The person's performance goals of the current and previous cycle, current first, with the latest note on each."""
     cycles = [ctx.cycle.label, ctx.cycle.previous().label]
     notes = _latest_notes(ctx)
-    facts = [f for f in goal_facts(ctx.repo, ctx.as_of) if f.person == ctx.person and not f.is_learning and f.cycle in cycles]
+    facts = [f for f in ctx.goal_facts if not f.is_learning and f.cycle in cycles]
     facts.sort(key=lambda f: cycles.index(f.cycle))
     return [PerformanceGoalRow(f.goal.id, f.cycle, f.goal.title, f.goal.weight, f.goal.due, _performance_status(f, ctx.as_of), notes.get(f.goal.id))
             for f in facts]

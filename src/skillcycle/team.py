@@ -226,26 +226,6 @@ def _active(repo: Repo, day: date) -> list[str]:
     return [pid for pid, person in repo.people.items() if person.active_on(day)]
 
 
-def _reports(repo: Repo, manager: str, active: set[str], subtree: bool) -> list[str]:
-    """The people active under `manager`: direct reports, or (subtree) everyone below."""
-    below: dict[str, list[str]] = {}
-    for pid, person in repo.people.items():
-        if person.manager:
-            below.setdefault(person.manager, []).append(pid)
-    found, frontier = [], [manager]
-    seen = {manager}
-    while frontier:
-        nxt = []
-        for boss in frontier:
-            for pid in below.get(boss, []):
-                if pid not in seen:
-                    seen.add(pid)
-                    found.append(pid)
-                    nxt.append(pid)
-        frontier = nxt if subtree else []
-    return sorted(pid for pid in found if pid in active)
-
-
 def check_query(repo: Repo, query: TeamQuery) -> None:
     """TeamQueryError for an unknown manager, family, person or role."""
     if query.manager is not None and query.manager not in repo.people:
@@ -292,7 +272,8 @@ def _team_of(repo: Repo, as_of: date, active: set[str], manager: str | None, *, 
     """The active people of a manager's team (the manager and direct reports, or everyone
     under them), of a role family, or of the whole organisation."""
     if manager is not None:
-        ids = _reports(repo, manager, active, subtree) + ([manager] if manager in active else [])
+        under = repo.subtree(manager) if subtree else repo.reports_of(manager)
+        ids = [pid for pid in [*under, manager] if pid in active]
     else:
         ids = [pid for pid in active if family is None or repo.roles[repo.people[pid].role].family == family]
     return Team(_label(manager, subtree, family), manager, _members(repo, as_of, sorted(ids)))
