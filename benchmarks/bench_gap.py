@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from skillcycle import gaps
-from skillcycle.levels import Level
-from skillcycle.repo import Repo
-from skillcycle.schema import Person, RequirementChange, Role, Settings, Skill
+from skillcycle.core import gaps
+from skillcycle.core.levels import Level
+from skillcycle.core.repo import Repo
+from skillcycle.core.schema import Person, RequirementChange, Role, Settings, Skill
 
 AS_OF = date(2026, 12, 31)
 FAMILIES = ["engineering", "data", "product", "design", "sales", "support", "finance", "people"]
@@ -103,7 +103,7 @@ def synthetic_repo(n_people: int, seed: int = 7) -> Repo:
 
 
 def load_org(folder: Path) -> Repo:
-    from skillcycle.validate import validate_path
+    from skillcycle.validation.validate import validate_path
 
     started = time.perf_counter()
     validation = validate_path(folder, AS_OF, AS_OF)

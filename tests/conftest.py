@@ -43,7 +43,7 @@ RACY_IN_TESTS = 200_000_000
 
 @pytest.fixture(autouse=True)
 def short_racy_window(monkeypatch):
-    from skillcycle import cache, cachefiles
+    from skillcycle.fast import cache, cachefiles
 
     monkeypatch.setattr(cachefiles, "RACY_NS", RACY_IN_TESTS)
     monkeypatch.setattr(cache, "RACY_NS", RACY_IN_TESTS)
@@ -57,7 +57,7 @@ def wait_out_racy() -> None:
 @pytest.fixture
 def disk_full_on(monkeypatch):
     """`disk_full_on(name)`: from then on, writing a file called `name` fails as on a full disk."""
-    from skillcycle import atomic
+    from skillcycle.core import atomic
 
     real_stage = atomic._stage
 

@@ -10,11 +10,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-import skillcycle.commands.export  # noqa: F401
-import skillcycle.commands.importer  # noqa: F401
-from skillcycle.app import app
-from skillcycle.repo import Repo
-from skillcycle.validate import validate_path
+from skillcycle.cli.common import app
+from skillcycle.core.repo import Repo
+from skillcycle.validation.validate import validate_path
 
 runner = CliRunner()
 

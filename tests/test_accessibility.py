@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
 from repo_helpers import acme_copy
-from skillcycle.app import app
+from skillcycle.cli.common import app
 
 CHROMIUM, DRIVER = shutil.which("chromium") or shutil.which("chromium-browser"), shutil.which("chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skillcycle.facts import SOURCE_PRIORITY, Precedence, achievement_dates
+from skillcycle.core.facts import SOURCE_PRIORITY, Precedence, achievement_dates
 
 AS_OF = date(2026, 9, 30)
 

@@ -12,8 +12,9 @@ from conftest import wait_out_racy
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from skillcycle import cache, cachefiles, loader, sources
-from skillcycle.app import app
+from skillcycle.fast import cache, cachefiles
+from skillcycle.core import loader, sources
+from skillcycle.cli.common import app
 
 runner = CliRunner()
 AS_OF = "2026-08-01"
@@ -57,55 +58,55 @@ def parses(monkeypatch) -> list[str]:
 
 
 def test_warm_run_parses_nothing_and_an_edit_is_seen(tiny: Path, parses: list[str]) -> None:
-    cold = loader.load(tiny, use_cache=True)
+    cold = loader.load(tiny, read=cache.reader(True))
     assert len(parses) == len(cold.files)
     assert (tiny / ".skillcycle" / ".gitignore").read_text() == "*\n"
     parses.clear()
-    assert summary(loader.load(tiny, use_cache=True)) == summary(cold)
+    assert summary(loader.load(tiny, read=cache.reader(True))) == summary(cold)
     assert parses == []
 
     person = tiny / "people" / "ada.yaml"
     person.write_text(person.read_text().replace("name: Ada", "name: Adah"))
-    warm = loader.load(tiny, use_cache=True)
+    warm = loader.load(tiny, read=cache.reader(True))
     assert parses == ["people/ada.yaml"]
     assert next(f for f in warm.files if f.rel == "people/ada.yaml").model.name.startswith("Adah")
 
 
 def test_touch_without_change_is_a_hash_hit(tiny: Path, parses: list[str]) -> None:
-    cold = loader.load(tiny, use_cache=True)
+    cold = loader.load(tiny, read=cache.reader(True))
     parses.clear()
     person = tiny / "people" / "ada.yaml"
     info = person.stat()
     os.utime(person, ns=(info.st_atime_ns, info.st_mtime_ns + 10**9))
-    assert summary(loader.load(tiny, use_cache=True)) == summary(cold)
+    assert summary(loader.load(tiny, read=cache.reader(True))) == summary(cold)
     assert parses == []
 
 
 def test_garbage_cache_is_rebuilt_with_the_same_result(tiny: Path, parses: list[str]) -> None:
-    cold = loader.load(tiny, use_cache=True)
+    cold = loader.load(tiny, read=cache.reader(True))
     shards = sorted((tiny / cachefiles.CACHE_DIR).iterdir())
     assert shards
     for i, shard in enumerate(shards):  # garbage, a torn write, and a valid header over a bad payload
         data = shard.read_bytes()
         shard.write_bytes([b"\x80\x04garbage", data[: len(data) // 2], data[:-3] + b"xyz"][i % 3])
     parses.clear()
-    assert summary(loader.load(tiny, use_cache=True)) == summary(cold)
+    assert summary(loader.load(tiny, read=cache.reader(True))) == summary(cold)
     assert sorted(parses) == sorted(f.rel for f in cold.files)
     parses.clear()
-    assert summary(loader.load(tiny, use_cache=True)) == summary(cold)
+    assert summary(loader.load(tiny, read=cache.reader(True))) == summary(cold)
     assert parses == []
 
 
 def test_another_code_version_invalidates(tiny: Path, parses: list[str], monkeypatch) -> None:
-    cold = loader.load(tiny, use_cache=True)
+    cold = loader.load(tiny, read=cache.reader(True))
     parses.clear()
     monkeypatch.setattr(cache, "_code_version", lambda: b"\0" * 16)
-    assert summary(loader.load(tiny, use_cache=True)) == summary(cold)
+    assert summary(loader.load(tiny, read=cache.reader(True))) == summary(cold)
     assert len(parses) == len(cold.files)
 
 
 def _validate_in_child(repo: str, queue) -> None:
-    queue.put(summary(loader.load(Path(repo), use_cache=True))[3])
+    queue.put(summary(loader.load(Path(repo), read=cache.reader(True)))[3])
 
 
 def test_two_processes_at_once(tmp_path: Path, parses: list[str]) -> None:
@@ -121,7 +122,7 @@ def test_two_processes_at_once(tmp_path: Path, parses: list[str]) -> None:
         assert child.exitcode == 0
     assert results == [expected, expected]
     parses.clear()
-    assert loader.load(repo, use_cache=True).problems == expected
+    assert loader.load(repo, read=cache.reader(True)).problems == expected
     assert parses == []  # the cache the two left behind is whole and complete
 
 
@@ -151,15 +152,17 @@ def test_parallel_parsing_gives_the_same_files_in_order(monkeypatch, tmp_path: P
     (repo / "people" / "zz-broken.yaml").write_text("name: [unclosed\n")
     # parses, but fails its schema: workers do not validate, so the main process reads it again
     (repo / "people" / "zz-wrong.yaml").write_text("name: Zed\nrole: [analyst]\nmanager: grace\ncolour: blue\n")
-    sequential = loader.load(repo)
+    sequential = loader.load(repo, read=cache.reader())  # fewer files than PARALLEL_MIN
     assert {p.code for p in sequential.problems if p.file == "people/zz-wrong.yaml"} == {"S001", "S003"}
+    plain = loader.load(repo)  # the domain's own reader: each file in turn, every position kept
+    assert plain.problems == sequential.problems and [f.model for f in plain.files] == [f.model for f in sequential.files]
     monkeypatch.setattr(cache, "PARALLEL_MIN", 0)
     monkeypatch.setattr(cache, "_CHUNK_FILES", 7)
     monkeypatch.setattr(cache, "_AHEAD", 1)  # far more tasks than are let in flight at once
-    assert summary(loader.load(repo)) == summary(sequential)
-    assert summary(loader.load(repo, use_cache=True)) == summary(sequential)
+    assert summary(loader.load(repo, read=cache.reader())) == summary(sequential)
+    assert summary(loader.load(repo, read=cache.reader(True))) == summary(sequential)
     monkeypatch.setattr(cache, "_CHUNK_BYTES", 1)  # a task per file
-    assert summary(loader.load(repo)) == summary(sequential)
+    assert summary(loader.load(repo, read=cache.reader())) == summary(sequential)
 
 
 @pytest.mark.parametrize("workers", [False, True])
@@ -167,7 +170,7 @@ def test_a_consumer_sees_every_file_in_path_order_and_keeps_what_it_returns(work
     """Cached files (hits) and parsed ones (misses) come interleaved, in path order, so a
     consumer can build read-order tables as files come and let their models go."""
     repo = copy(EXAMPLE, tmp_path)
-    loader.load(repo, use_cache=True)  # every file cached
+    loader.load(repo, read=cache.reader(True))  # every file cached
     changed = sorted(str(p.relative_to(repo)) for p in (repo / "checkins").rglob("*.yaml"))[::5]
     for rel in changed:
         (repo / rel).write_text((repo / rel).read_text() + "# changed\n")
@@ -182,19 +185,19 @@ def test_a_consumer_sees_every_file_in_path_order_and_keeps_what_it_returns(work
         return file if file.kind == "people" else None
 
     parses.clear()
-    loaded = loader.load(repo, use_cache=True, consume=consume)
+    loaded = loader.load(repo, read=cache.reader(True), consume=consume)
     if not workers:
         assert sorted(parses) == sorted(changed + ["people/zz-broken.yaml"])  # the rest came from the cache
     assert seen == sorted(seen) and len(seen) == loaded.read == len(loader.load(repo).files)
     assert [f.rel for f in loaded.files] == [rel for rel in seen if rel.startswith("people/")]
-    assert summary(loaded) == summary(loader.load(repo, consume=consume))
+    assert summary(loaded) == summary(loader.load(repo, read=cache.reader(), consume=consume))
 
 
 def test_shards_are_let_go_as_their_folders_are_read_and_keep_every_listed_file(tiny: Path, parses: list[str], monkeypatch) -> None:
     """Entries come sorted by path, so a folder's shard is written and forgotten as soon as its
     files are read (memory); the top folder's files are not together ('competencies.yaml' <
     'completions/' < 'learning.yaml'), and must keep their entries all the same."""
-    loader.load(tiny, use_cache=True)
+    loader.load(tiny, read=cache.reader(True))
     held: list[int] = []
     release = cache.Store.release
 
@@ -205,7 +208,7 @@ def test_shards_are_let_go_as_their_folders_are_read_and_keep_every_listed_file(
     monkeypatch.setattr(cache.Store, "release", counting)
     (tiny / "people" / "lin.yaml").unlink()
     parses.clear()
-    loader.load(tiny, use_cache=True)
+    loader.load(tiny, read=cache.reader(True))
     assert parses == [] and max(held) <= 2
     monkeypatch.undo()
     shards = [cache._read_shard(path.read_bytes(), cache._code_version()) for path in (tiny / ".skillcycle" / "cache").glob("*.bin")]
@@ -219,14 +222,14 @@ def test_hashing_a_file_swapped_for_a_fifo_does_not_wait_for_a_writer(tmp_path: 
     import sys
 
     os.mkfifo(tmp_path / "pipe.yaml")
-    code = f"import pathlib; from skillcycle import cachefiles; print(cachefiles.hash_files(pathlib.Path({str(tmp_path)!r}), ['pipe.yaml']))"
+    code = f"import pathlib; from skillcycle.fast import cachefiles; print(cachefiles.hash_files(pathlib.Path({str(tmp_path)!r}), ['pipe.yaml']))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)  # blocked: TimeoutExpired
     assert done.returncode == 0, done.stderr
 
 
 def test_a_few_files_of_a_big_folder_are_parsed_rather_than_read_from_its_shard(tmp_path: Path, parses: list[str], monkeypatch) -> None:
     acme = copy(EXAMPLE, tmp_path)
-    cold = loader.load(acme, use_cache=True)
+    cold = loader.load(acme, read=cache.reader(True))
     checkins = sorted(f.rel for f in cold.files if f.rel.startswith("checkins/2026-07/"))
     people = sorted(f.rel for f in cold.files if f.rel.startswith("people/engineering/"))
     shard_bytes = (acme / ".skillcycle" / "cache" / cache.Store(acme, None)._name("checkins/2026-07")).stat().st_size
@@ -240,12 +243,12 @@ def test_a_few_files_of_a_big_folder_are_parsed_rather_than_read_from_its_shard(
     monkeypatch.setattr(cache.Store, "_read", lambda store, name: read.append(name) or read_shard(store, name))
     parses.clear()
     wanted = [checkins[0], *people]
-    narrow = loader.load(acme, use_cache=True, only=wanted)
+    narrow = loader.load(acme, read=cache.reader(True), only=wanted)
     assert parses == [checkins[0]]  # the people folder's shard is worth reading: all its files are wanted
     assert read == [cache.Store(acme, None)._name("people/engineering")]
     assert summary(narrow)[:3] == summary(loader.Loaded(acme, [f for f in cold.files if f.rel in wanted]))[:3]
     parses.clear()
-    loader.load(acme, use_cache=True, only=checkins)  # every file of the folder: its shard again
+    loader.load(acme, read=cache.reader(True), only=checkins)  # every file of the folder: its shard again
     assert parses == []
 
 

@@ -24,10 +24,10 @@ import pytest
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from skillcycle.app import app
-from skillcycle.metrics import compute
-from skillcycle.quarters import Quarter
-from skillcycle.validate import validate_path
+from skillcycle.cli.common import app
+from skillcycle.reports.metrics import compute
+from skillcycle.core.quarters import Quarter
+from skillcycle.validation.validate import validate_path
 from repo_helpers import acme_copy, readme_table_lines, squad_copy
 
 runner = CliRunner()

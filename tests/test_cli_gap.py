@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from skillcycle.app import app
+from skillcycle.cli.common import app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "gap-basic"
 GOLDEN = Path(__file__).parent / "golden"

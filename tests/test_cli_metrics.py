@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from skillcycle.app import app
+from skillcycle.cli.common import app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "metrics-fy7"
 runner = CliRunner()

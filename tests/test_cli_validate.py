@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from skillcycle.app import app
+from skillcycle.cli.common import app
 
 runner = CliRunner()
 
@@ -81,7 +81,7 @@ def test_bad_as_of_is_a_usage_error(tiny: Path, bad: str) -> None:
 def test_internal_error_is_one_line_and_exit_3(tiny: Path) -> None:
     # A real process, so that main()'s guard is what handles the error.
     code = (
-        "import sys, skillcycle.commands.validate as v\n"
+        "import sys, skillcycle.cli.validate as v\n"
         "def boom(*a, **k): raise RuntimeError('kaboom')\n"
         "v.run_validation = boom\n"
         "sys.argv = ['skillcycle', 'validate', '--repo', sys.argv[1]]\n"

@@ -14,11 +14,20 @@ import pytest
 from typer.testing import CliRunner
 
 from skillcycle.cli import app
-from skillcycle.loader import load
-from skillcycle.sources import MemorySource
-from skillcycle.repodiff import GitError, RevisionInvalid, Side, compare, git_location, open_side, read_revision, resolve
-from skillcycle.scaffold import plan
-from skillcycle.yamlstrict import MAX_BYTES
+from skillcycle.core.loader import load
+from skillcycle.core.sources import MemorySource
+from skillcycle.reports.repodiff import (
+    GitError,
+    RevisionInvalid,
+    Side,
+    compare,
+    git_location,
+    open_side,
+    read_revision,
+    resolve,
+)
+from skillcycle.reports.scaffold import plan
+from skillcycle.core.yamlstrict import MAX_BYTES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 AS_OF = date(2026, 11, 23)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from skillcycle.problems import codes_markdown
+from skillcycle.core.problems import codes_markdown
 
 DOCS = Path(__file__).parents[1] / "docs"
 
@@ -25,7 +25,7 @@ def test_the_readme_validate_sample_is_what_examples_acme_prints(tmp_path: Path)
     from typer.testing import CliRunner
 
     import skillcycle.cli  # noqa: F401  (registers the commands)
-    from skillcycle.app import app
+    from skillcycle.cli.common import app
 
     readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
     sample = readme.split("one line per finding, grouped by file:\n\n```\n", 1)[1].split("```", 1)[0]

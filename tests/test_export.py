@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from dataio_helpers import empty_repo, load_repo, run, tree_digest
-from skillcycle.exporting import TABLES, build_tables, columns_markdown
-from skillcycle.facts import requirements_on
-from skillcycle.gaps import person_gaps
+from skillcycle.reports.exporting import TABLES, build_tables, columns_markdown
+from skillcycle.core.facts import requirements_on
+from skillcycle.core.gaps import person_gaps
 
 DOCS = Path(__file__).parents[1] / "docs"
 EXAMPLE = Path(__file__).parents[1] / "examples" / "acme"

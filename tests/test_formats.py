@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from skillcycle.app import app
+from skillcycle.cli.common import app
 from skillcycle.render import canonical_format
 
 from conftest import EXAMPLE
@@ -65,6 +65,7 @@ def test_no_output_cites_the_spec() -> None:
 
 @pytest.mark.parametrize("command, renderer, formats", [
     ("gap", "gap", "FORMATS"), ("metrics", "metrics", "FORMATS"), ("team", "team", "FORMATS"), ("diff", "diff", "FORMATS"),
+    ("export", "export", "FORMATS"),
     ("mobility", "mobility", "CANDIDATE_FORMATS"), ("mobility", "mobility", "PATH_FORMATS"),
 ])
 def test_a_commands_format_choices_are_its_renderers(command: str, renderer: str, formats: str) -> None:
@@ -72,6 +73,6 @@ def test_a_commands_format_choices_are_its_renderers(command: str, renderer: str
     renderer); they are exactly the formats the renderer registers, in its order."""
     import importlib
 
-    option = importlib.import_module(f"skillcycle.commands.{command}").FormatOption
+    option = importlib.import_module(f"skillcycle.cli.{command}").FormatOption
     registered = getattr(importlib.import_module(f"skillcycle.render.{renderer}"), formats)
     assert sorted(option.__metadata__[0].metavar.split("|")) == sorted(registered)

@@ -28,13 +28,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skillcycle import gaps
-from skillcycle.facts import SOURCE_PRIORITY, current_levels, self_levels
-from skillcycle.gaps import GapQuery, GapQueryError, check_query, gap_report
-from skillcycle.levels import Level
-from skillcycle.repo import Repo
-from skillcycle.schema import AssessmentBatch, Person, Rating, Role, Settings, Skill
-from skillcycle.validate import validate_path
+from skillcycle.core import gaps
+from skillcycle.core.facts import SOURCE_PRIORITY, current_levels, self_levels
+from skillcycle.core.gaps import GapQuery, GapQueryError, check_query, gap_report
+from skillcycle.core.levels import Level
+from skillcycle.core.repo import Repo
+from skillcycle.core.schema import AssessmentBatch, Person, Rating, Role, Settings, Skill
+from skillcycle.validation.validate import validate_path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "gap-basic"
 AS_OF = date(2026, 9, 30)

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from skillcycle.cli import app
-from skillcycle.problems import Problem
-from skillcycle.report_problems import format_github, format_text
+from skillcycle.core.problems import Problem
+from skillcycle.render.problems import format_github
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 runner = CliRunner()

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataio_helpers import add_person, load_repo, run, tree_digest, write_csv, write_xlsx
-from skillcycle import importing, yamlstrict
-from skillcycle.facts import current_levels
-from skillcycle.validate import validate_path
+from skillcycle.reports import importing
+from skillcycle.core import yamlstrict
+from skillcycle.core.facts import current_levels
+from skillcycle.validation.validate import validate_path
 
 DAY = "2026-09-24"
 TARGET = "assessments/2026-09-24-calibration.yaml"

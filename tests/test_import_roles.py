@@ -6,9 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from dataio_helpers import empty_repo, load_repo, run, tree_digest, write_csv
-from skillcycle.facts import requirements_on
-from skillcycle.importing import Scale, parse_scale
-from skillcycle.levels import Level
+from skillcycle.core.facts import requirements_on
+from skillcycle.reports.importing import Scale, parse_scale
+from skillcycle.core.levels import Level
 
 FT_LEVELS = "Awareness=foundational,Foundational=foundational,Working knowledge=proficient,Practitioner=proficient,Expert=expert"
 

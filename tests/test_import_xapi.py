@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from dataio_helpers import load_repo, run, tree_digest
-from skillcycle.importing import convert_xapi
+from skillcycle.reports.importing import convert_xapi
 
 VERB = "http://adlnet.gov/expapi/verbs/"
 SQL_101 = "https://lms.example.com/courses/sql-101"

@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from skillcycle import loader, snapshot
-from skillcycle.loader import load
-from skillcycle.repo import TABLES
-from skillcycle.validate import validate_loaded
+from skillcycle.core import loader
+from skillcycle.fast import snapshot
+from skillcycle.core.loader import load
+from skillcycle.core.repo import TABLES
+from skillcycle.validation.validate import validate_loaded
 
 from test_snapshot import PAST, ROOT, copy, problems, settle
 

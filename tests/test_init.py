@@ -16,10 +16,10 @@ import yaml
 from typer.testing import CliRunner
 
 from skillcycle.cli import app
-from skillcycle.jsonschema_export import all_schemas
-from skillcycle.walk import kind_of
-from skillcycle.scaffold import HOOK_FILES, plan
-from skillcycle.validate import validate_path
+from skillcycle.core.jsonschema_export import all_schemas
+from skillcycle.core.walk import kind_of
+from skillcycle.reports.scaffold import HOOK_FILES, plan
+from skillcycle.validation.validate import validate_path
 
 PROJECT = Path(__file__).resolve().parents[1]
 PACKAGE = PROJECT / "src" / "skillcycle"
@@ -105,7 +105,7 @@ def test_every_skills_file_has_a_modeline_to_its_schema(tmp_path):
 
 def _yaml12(text: str):
     """Plain values as skillcycle reads them (dates stay text)."""
-    from skillcycle import yamlstrict
+    from skillcycle.core import yamlstrict
 
     doc = yamlstrict.parse(text.encode())
     assert not doc.findings

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
 from repo_helpers import acme_copy, squad_copy
-from skillcycle.app import app
+from skillcycle.cli.common import app
 
 runner = CliRunner()
 

@@ -1,6 +1,6 @@
 import pytest
 
-from skillcycle.levels import Level, parse_level
+from skillcycle.core.levels import Level, parse_level
 
 
 @pytest.mark.parametrize(

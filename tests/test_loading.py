@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE
 
-from skillcycle import walk
-from skillcycle.loader import load
-from skillcycle.walk import RepoNotFound, discover, find_root
-from skillcycle.validate import validate_path
+from skillcycle.core import walk
+from skillcycle.core.loader import load
+from skillcycle.core.walk import RepoNotFound, discover, find_root
+from skillcycle.validation.validate import validate_path
 
 
 def test_root_is_found_upward_from_a_subfolder(tiny: Path) -> None:

@@ -1,4 +1,4 @@
-"""skillcycle.metrics against tests/fixtures/metrics-fy7, every number derived by hand.
+"""skillcycle.reports.metrics against tests/fixtures/metrics-fy7, every number derived by hand.
 
 The fixture (fiscal year starting in July, min_group_size 2, advancement target 0.5):
 
@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pytest
 
-from skillcycle.quarters import Quarter
-from skillcycle.metrics import compute, r3
-from skillcycle.validate import validate_path
+from skillcycle.core.quarters import Quarter
+from skillcycle.reports.metrics import compute, r3
+from skillcycle.validation.validate import validate_path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "metrics-fy7"
 END = date(2026, 9, 30)
@@ -307,7 +307,7 @@ def _copy_with(tmp_path: Path, old: str, new: str) -> Path:
 def test_a_registered_metric_reaches_every_format(monkeypatch) -> None:
     """Adding a metric is its function and @metric: the JSON object, the headline table and the
     HTML page show it without another change (here: people active at the end of the quarter)."""
-    from skillcycle import metrics
+    from skillcycle.reports import metrics
     from skillcycle.render import metrics as render
 
     monkeypatch.setattr(metrics, "METRICS", dict(metrics.METRICS))

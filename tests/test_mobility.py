@@ -26,7 +26,7 @@ import pytest
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from skillcycle.app import app
+from skillcycle.cli.common import app
 from repo_helpers import acme_copy, readme_table_lines, squad_copy
 
 runner = CliRunner()
@@ -106,9 +106,9 @@ def test_paths_sorted_by_shortfall_with_steps_and_aspiration(repo: Path) -> None
 def test_internal_readiness_metric(repo: Path) -> None:
     """2026Q3: req-1 (lead, opened 07-15): nobody ready, nobody within one level; req-2 (analyst,
     opened 09-01): grace is ready (within one too), bo is 3 short. 1 of 2 ready; (0 + 1) / 2 within one."""
-    from skillcycle.metrics import compute
-    from skillcycle.quarters import Quarter
-    from skillcycle.validate import validate_path
+    from skillcycle.reports.metrics import compute
+    from skillcycle.core.quarters import Quarter
+    from skillcycle.validation.validate import validate_path
 
     as_of = date(2026, 9, 30)
     report = compute(validate_path(repo, as_of, as_of).repo, Quarter.parse("2026Q3", 1), as_of)

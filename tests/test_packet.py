@@ -1,4 +1,4 @@
-"""The review packet's computation (skillcycle.packet), and each flag rule on its own.
+"""The review packet's computation (skillcycle.reports.packet), and each flag rule on its own.
 
 tests/fixtures/packet-flags is a repo where pat has no flag on 2026-09-15; every
 flag test changes one file of a copy so that exactly one rule fires.
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from skillcycle.levels import Level
+from skillcycle.core.levels import Level
 from skillcycle.render.packet import render_packet, template_dirs
-from skillcycle.packet import RULES, UnknownPerson, build_packet, http_link, rules_markdown, tenure
-from skillcycle.validate import validate_path
+from skillcycle.reports.packet import RULES, UnknownPerson, build_packet, http_link, rules_markdown, tenure
+from skillcycle.validation.validate import validate_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DOCS = Path(__file__).parents[1] / "docs"

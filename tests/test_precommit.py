@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from skillcycle.scaffold import HOOK_FILES
+from skillcycle.reports.scaffold import HOOK_FILES
 
 PROJECT = Path(__file__).resolve().parents[1]
 HOOKS = PROJECT / ".pre-commit-hooks.yaml"

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from dataio_helpers import add_person, empty_repo, load_repo, run, write_csv
-from skillcycle.facts import requirements_on
-from skillcycle.gaps import person_gaps
+from skillcycle.core.facts import requirements_on
+from skillcycle.core.gaps import person_gaps
 
 REALDATA = Path(__file__).parents[2] / "shared" / "realdata"
 FT = REALDATA / "ft-engineering-progression"

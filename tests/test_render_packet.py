@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from skillcycle.packet import build_packet
+from skillcycle.reports.packet import build_packet
 from skillcycle.render.packet import TemplateProblem, md_escape, render_packet, template_dirs
-from skillcycle.validate import validate_path
+from skillcycle.validation.validate import validate_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"

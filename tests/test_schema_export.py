@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from skillcycle.cli import app
-from skillcycle.jsonschema_export import KINDS, all_schemas, file_name, modeline, schema_for, stale
-from skillcycle.levels import parse_level
-from skillcycle.walk import kind_of
-from skillcycle.schema import DAY_JSON_SCHEMA, ID_JSON_SCHEMA, LEVEL_JSON_SCHEMA, SLUG
-from skillcycle.validate import validate_path
+from skillcycle.core.jsonschema_export import KINDS, all_schemas, file_name, modeline, schema_for, stale
+from skillcycle.core.levels import parse_level
+from skillcycle.core.walk import kind_of
+from skillcycle.core.schema import DAY_JSON_SCHEMA, ID_JSON_SCHEMA, LEVEL_JSON_SCHEMA, SLUG
+from skillcycle.validation.validate import validate_path
 
 PROJECT = Path(__file__).resolve().parents[1]
 FIXTURES = PROJECT / "tests" / "fixtures"
@@ -199,8 +199,8 @@ def test_check_jsonschema_and_validate_reject_the_same_files(check_jsonschema_av
 
 
 def test_the_kinds_the_walk_knows_are_the_kinds_with_models() -> None:
-    from skillcycle import schema, walk
-    from skillcycle.commands import schema as schema_command
+    from skillcycle.core import schema, walk
+    from skillcycle.cli import schema as schema_command
 
     assert walk.TOP_KINDS == tuple(schema.TOP_FILES) and walk.FOLDER_KINDS == tuple(schema.FOLDERS)
     assert schema_command.KINDS == tuple(KINDS)

@@ -14,12 +14,13 @@ from conftest import wait_out_racy
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from skillcycle import snapshot, sources, walk
-from skillcycle.app import app
-from skillcycle.index import TABLES
-from skillcycle.loader import load
-from skillcycle.walk import Folder, Listing, discover
-from skillcycle.validate import disk_locator, revalidate, validate_loaded
+from skillcycle.fast import snapshot
+from skillcycle.core import sources, walk
+from skillcycle.cli.common import app
+from skillcycle.validation.index import TABLES
+from skillcycle.core.loader import load
+from skillcycle.core.walk import Folder, Listing, discover
+from skillcycle.validation.validate import disk_locator, revalidate, validate_loaded
 
 runner = CliRunner()
 ROOT = Path(__file__).parent.parent
@@ -158,7 +159,7 @@ def test_commands_answer_the_same_without_cache_cold_and_warm(acme: Path, comman
 
 
 def test_gap_remembers_what_it_prints_per_options(acme: Path, monkeypatch) -> None:
-    from skillcycle import gaps
+    from skillcycle.core import gaps
 
     at = ["--repo", acme, "--as-of", "2026-11-20"]
     asked = [["--format", "json"], ["--by", "person", "--format", "csv"], ["--top", "3"], ["--by", "skill", "--format", "html"]]
@@ -183,7 +184,7 @@ def test_only_the_newest_reports_are_kept(acme: Path, monkeypatch) -> None:
 
 
 def test_a_report_is_remembered_for_its_files_options_and_as_of_only(acme: Path, monkeypatch) -> None:
-    from skillcycle import metrics
+    from skillcycle.reports import metrics
 
     asked = ["metrics", "--repo", acme, "--quarter", "2026Q3"]
     first = {fmt: run(*asked, "--as-of", "2026-11-20", "--format", fmt) for fmt in ("json", "markdown", "table")}
@@ -425,7 +426,7 @@ def test_positions_found_once_are_reused_while_the_bytes_are_the_same(tmp_path: 
 
 def test_packets_from_a_narrowed_snapshot_repo_equal_packets_from_every_file(acme: Path) -> None:
     """review-packet reads only the check-ins and goal files of the people it is for, and of their teams."""
-    from skillcycle.packet import build_packet, people_read
+    from skillcycle.reports.packet import build_packet, people_read
     from skillcycle.render.packet import render_packet, template_dirs
 
     day = date(2026, 11, 20)
@@ -529,7 +530,7 @@ def test_a_warm_answer_from_the_snapshot_imports_neither_the_models_nor_pandas(a
         "import sys\nfrom skillcycle.cli import main\n"
         f"sys.argv = ['skillcycle', *{command!r}, '--repo', {str(acme)!r}, '--as-of', '2026-11-20']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = ('skillcycle.schema', 'skillcycle.loader', 'yaml', 'pandas', 'numpy')\n"
+        "heavy = ('skillcycle.core.schema', 'skillcycle.core.loader', 'yaml', 'pandas', 'numpy')\n"
         "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
     )
     env = {**os.environ, "GITHUB_ACTIONS": "", "SKILLCYCLE_NO_CACHE": ""}
@@ -574,7 +575,7 @@ def test_the_index_is_a_file_per_part_and_an_edit_writes_its_part_alone(acme: Pa
 
 
 def test_a_damaged_index_part_sends_the_edit_that_needs_it_to_a_full_read(acme: Path, monkeypatch) -> None:
-    import skillcycle.validate
+    import skillcycle.validation.validate
 
     args = ["validate", "--repo", acme, "--as-of", "2026-11-20"]
     assert run(*args)[0] == 0
@@ -588,8 +589,8 @@ def test_a_damaged_index_part_sends_the_edit_that_needs_it_to_a_full_read(acme: 
     expected = run(*args, cache=False)
     assert "[R004] unknown goal 'ada-sql-2026q9'" in expected[1]
     full_reads = []
-    real = skillcycle.validate.validate_streamed
-    monkeypatch.setattr(skillcycle.validate, "validate_streamed", lambda *a, **k: full_reads.append(1) or real(*a, **k))
+    real = skillcycle.validation.validate.validate_streamed
+    monkeypatch.setattr(skillcycle.validation.validate, "validate_streamed", lambda *a, **k: full_reads.append(1) or real(*a, **k))
     assert run(*args) == expected and full_reads == [1]
 
 

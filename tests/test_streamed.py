@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from skillcycle import facts, schema
-from skillcycle.loader import load
-from skillcycle.sources import DirectorySource
-from skillcycle.repo import PER_FILE, TABLES
-from skillcycle.validate import validate_loaded, validate_path, validate_streamed
+from skillcycle.core import facts, schema
+from skillcycle.core.loader import load
+from skillcycle.core.sources import DirectorySource
+from skillcycle.core.repo import PER_FILE, TABLES
+from skillcycle.validation.validate import validate_loaded, validate_path, validate_streamed
 
 from test_snapshot import DATES, FIXTURES, FUTURE_RATING, ROOT, copy, problems
 

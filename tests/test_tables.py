@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from skillcycle.coded import splice
-from skillcycle.index import build_index
-from skillcycle.loader import load
-from skillcycle.repo import build_repo
+from skillcycle.core.coded import splice
+from skillcycle.validation.index import build_index
+from skillcycle.core.loader import load
+from skillcycle.core.repo import build_repo
 
 from test_snapshot import FIXTURES, copy
 

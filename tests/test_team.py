@@ -33,7 +33,7 @@ import pytest
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from skillcycle.app import app
+from skillcycle.cli.common import app
 from repo_helpers import acme_copy, readme_table_lines, squad_copy
 
 runner = CliRunner()

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from skillcycle import snapshot, walk, watch
-from skillcycle.validate import validate_path
+from skillcycle.fast import snapshot, watch
+from skillcycle.core import walk
+from skillcycle.validation.validate import validate_path
 
 from test_snapshot import acme, copy, problems, run  # noqa: F401  (acme: a fixture)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from skillcycle import atomic
+from skillcycle.core import atomic
 
 
 def test_several_files_are_written_with_their_folders(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from skillcycle.yamlstrict import parse
+from skillcycle.core.yamlstrict import parse
 
 
 def test_plain_values_keep_only_yaml_1_2_core_meanings() -> None:

@@ -21,7 +21,7 @@ AS_OF = "2026-08-01"
 
 
 def registered_commands() -> set[str]:
-    from skillcycle.app import app
+    from skillcycle.cli.common import app
     import skillcycle.cli  # noqa: F401
 
     return {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands} | {

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dataio_helpers import run
-from skillcycle.safetext import FORMULA_STARTS
+from skillcycle.core.safetext import FORMULA_STARTS
 
 from .corpus import TINY
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillcycle.validate import validate_path
+from skillcycle.validation.validate import validate_path
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "acme"
 FUZZ_EXAMPLES = int(os.environ.get("SKILLCYCLE_FUZZ_EXAMPLES", "25"))

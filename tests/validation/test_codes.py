@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from skillcycle.index import FRAMES
-from skillcycle.problems import CODES
-from skillcycle.validate import validate_path
+from skillcycle.validation.index import FRAMES
+from skillcycle.core.problems import CODES
+from skillcycle.validation.validate import validate_path
 
 AS_OF = date(2026, 8, 1)
 TODAY = date(2026, 11, 23)
@@ -155,7 +155,7 @@ def _settle(repo: Path, when: int) -> None:
 def test_each_finding_after_an_edit_is_what_a_full_read_finds(tiny: Path, case: Case) -> None:
     """Each case as an edit to a repo validated before: `validate` answers from the last valid
     run and the edited file (delta.py's checks, or every check again) as a full read does."""
-    from skillcycle import snapshot
+    from skillcycle.fast import snapshot
 
     _findings(tiny, None, case)  # lin's goals: the base is clean
     _settle(tiny, 1_700_000_000)
@@ -172,7 +172,8 @@ def test_each_finding_after_an_edit_is_what_a_full_read_finds(tiny: Path, case: 
 def test_the_rules_across_files_are_registered_once_each() -> None:
     """Every code a rule across files reports is documented and reported by that rule alone;
     each incremental twin stands for a registered rule."""
-    from skillcycle import checks, delta
+    from skillcycle.validation import checks
+    from skillcycle.fast import delta
 
     codes = [code for rule in checks.CROSS_FILE_RULES.values() for code in rule.codes]
     assert len(codes) == len(set(codes))

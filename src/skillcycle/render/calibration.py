@@ -7,14 +7,14 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from ..extras import need
-from ..levels import Level
-from ..safetext import json_text, spreadsheet_safe
+from ..core.extras import need
+from ..core.levels import Level
+from ..core.safetext import json_text, spreadsheet_safe
 from . import table as tables
 from .table import Column, Table, fmt
 
 if TYPE_CHECKING:
-    from ..calibration import CalibrationSheet
+    from ..reports.calibration import CalibrationSheet
 
 SHOWN = ["person", "skill", "required", "calibrated", "calibrated_on", "manager_observation", "self", "goal", "goal_status", "evidence", "status"]
 
@@ -26,7 +26,7 @@ def heading(sheet: CalibrationSheet) -> str:
 
 
 def _table(sheet: CalibrationSheet, *, stalled_first: bool) -> Table:
-    from ..calibration import COLUMNS, STATUSES
+    from ..reports.calibration import COLUMNS, STATUSES
 
     picked = [COLUMNS.index(name) for name in SHOWN]
     rows = sorted(sheet.rows, key=lambda r: (STATUSES.index(r.status), r.person, r.skill)) if stalled_first else list(sheet.rows)
@@ -34,7 +34,7 @@ def _table(sheet: CalibrationSheet, *, stalled_first: bool) -> Table:
 
 
 def to_csv(sheet: CalibrationSheet) -> str:
-    from ..calibration import COLUMNS
+    from ..reports.calibration import COLUMNS
 
     return tables.to_csv(COLUMNS, [row.values() for row in sheet.rows])
 
@@ -67,7 +67,7 @@ def to_xlsx(sheet: CalibrationSheet) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ..calibration import COLUMNS, STATUSES
+    from ..reports.calibration import COLUMNS, STATUSES
 
     def safe(value):
         return ILLEGAL_CHARACTERS_RE.sub("", spreadsheet_safe(value)) if isinstance(value, str) else value

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..levels import Level
-from ..repodiff import RepoDiff
-from ..safetext import json_text
+from ..core.levels import Level
+from ..reports.repodiff import RepoDiff
+from ..core.safetext import json_text
 from .table import Column, Table, to_markdown, to_plain
 
 

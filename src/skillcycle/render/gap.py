@@ -8,14 +8,14 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from ..safetext import show_controls
-from ..levels import Level
+from ..core.safetext import show_controls
+from ..core.levels import Level
 from . import table as tables
-from ..safetext import json_text
+from ..core.safetext import json_text
 from .table import Column, Table
 
 if TYPE_CHECKING:  # gaps brings pandas: a remembered table reads back and prints without it
-    from ..gaps import GapReport
+    from ..core.gaps import GapReport
 
 BY_TITLE = {
     "family": "role family × skill",
@@ -259,9 +259,9 @@ def _skill_name(report: GapReport, skill: str) -> str:
 
 
 def _heat(report: GapReport) -> dict[str, Any]:
-    from ..gaps import URGENCIES
+    from ..core.gaps import URGENCIES
 
-    from ..gaps import URGENCY_WEIGHT
+    from ..core.gaps import URGENCY_WEIGHT
 
     cells = report.heat
     families = sorted(set(cells["family"]))

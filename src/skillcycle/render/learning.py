@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..safetext import json_text
+from ..core.safetext import json_text
 from . import table as tables
 from .table import Column, Table
 
 if TYPE_CHECKING:
-    from ..learning import LearningReport, Rate
+    from ..reports.learning import LearningReport, Rate
 
 COMPLETIONS_NOTE = "Completions are shown for context: they never change a level; only calibrated ratings do."
 

@@ -1,4 +1,4 @@
-"""Renderings of a MetricsReport (skillcycle.metrics): JSON exactly per SPEC §7.2,
+"""Renderings of a MetricsReport (skillcycle.reports.metrics): JSON exactly per SPEC §7.2,
 plain/Rich tables, Markdown for a GitHub job summary, and a self-contained HTML
 page with a small inline-SVG trend chart per metric. No computation beyond
 formatting and the change between quarters."""
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..metrics_report import Headline, MetricsReport, QuarterMetrics, r3
-from ..safetext import json_text
+from ..reports.metrics_report import Headline, MetricsReport, QuarterMetrics, r3
+from ..core.safetext import json_text
 from .table import Column, Table, fmt, to_csv, to_markdown, to_plain, trim_number
 
 # --- what each headline row shows (the rows each metric registers: metrics.METRICS) ----------

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..levels import Level
-from ..safetext import json_text
+from ..core.levels import Level
+from ..core.safetext import json_text
 from . import table as tables
 from .table import Column, Table
 
 if TYPE_CHECKING:
-    from ..mobility import CandidateReport, Fit, PathReport
+    from ..reports.mobility import CandidateReport, Fit, PathReport
 
 PRIVACY = "For the hiring manager and HR: this lists people's skill levels. Performance ratings are never used."
 

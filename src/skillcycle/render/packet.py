@@ -30,9 +30,9 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from ..levels import Level
-from ..ownfiles import OwnFolder, Refused
-from ..packet import Packet, http_link
+from ..core.levels import Level
+from ..core.ownfiles import OwnFolder, Refused
+from ..reports.packet import Packet, http_link
 from . import canonical_format
 
 TEMPLATES = {"markdown": "review-packet.md.j2", "html": "review-packet.html.j2"}

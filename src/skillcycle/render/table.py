@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from ..safetext import show_controls, spreadsheet_safe
+from ..core.safetext import show_controls, spreadsheet_safe
 
 Cell = Any  # str | int | float | None
 

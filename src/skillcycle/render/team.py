@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..levels import Level
-from ..safetext import json_text
+from ..core.levels import Level
+from ..core.safetext import json_text
 from . import table as tables
 from .table import Column, Table
 
 if TYPE_CHECKING:
-    from ..team import TeamReport, TeamState
+    from ..reports.team import TeamReport, TeamState
 
 BAR_WIDTH = 8  # characters of a coverage bar: a block per member at proficient or above, up to this many
 _LEVEL_MARK = {0: "·", 1: "F", 2: "P", 3: "E"}  # a level in one character, in grids

@@ -1,1 +1,0 @@
-"""One module per CLI command; each registers itself on skillcycle.app.app."""
