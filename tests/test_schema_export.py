@@ -198,9 +198,19 @@ def test_check_jsonschema_and_validate_reject_the_same_files(check_jsonschema_av
     assert _rejected_by_check_jsonschema(repo) == broken
 
 
-def test_the_kinds_the_walk_knows_are_the_kinds_with_models() -> None:
-    from skillcycle.core import schema, walk
-    from skillcycle.cli import schema as schema_command
+def test_every_file_kind_is_described_once_and_whole() -> None:
+    """kinds.KINDS is the one description of each file kind; the models, the Repo's lists and
+    tables and the schema command all agree with it."""
+    import dataclasses
 
-    assert walk.TOP_KINDS == tuple(schema.TOP_FILES) and walk.FOLDER_KINDS == tuple(schema.FOLDERS)
-    assert schema_command.KINDS == tuple(KINDS)
+    from skillcycle.cli import schema as schema_command
+    from skillcycle.core import kinds, repo, schema
+
+    for kind in kinds.KINDS:
+        model = (schema.FOLDERS if kind.in_folder else schema.TOP_FILES)[kind.name]
+        assert model.__name__ == kind.model and issubclass(model, schema.Model)
+        assert kind.table is None or kind.table in repo.TABLES
+        assert not kind.grows or kind.repo_list  # what a full read lets go can be read again
+    fields = {f.name for f in dataclasses.fields(repo.Repo)}
+    assert set(kinds.REPO_LISTS) <= fields and set(kinds.PER_FILE) <= fields
+    assert tuple(schema.TOP_FILES) + tuple(schema.FOLDERS) == tuple(k.name for k in kinds.KINDS) == schema_command.KINDS == tuple(KINDS)

@@ -10,7 +10,7 @@ import typer
 
 from .common import EXIT_INVALID, EXIT_OK, app, emit, fail, say, write_files
 from ..core.safetext import json_text
-from ..core.walk import FOLDER_KINDS, TOP_KINDS
+from ..core.kinds import FOLDER_KINDS, TOP_KINDS
 
 KINDS = (*TOP_KINDS, *FOLDER_KINDS)  # as jsonschema_export.KINDS, without importing the models to start
 

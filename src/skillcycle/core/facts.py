@@ -18,7 +18,8 @@ import pandas as pd
 from .coded import NO_DAY, Gathered, recode, used
 from .levels import Level
 from .quarters import Quarter
-from .schema import REPO_LISTS, Goal, Role
+from .kinds import REPO_LISTS
+from .schema import Goal, Role
 
 if TYPE_CHECKING:
     from .repo import Repo

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from .kinds import PER_FILE, REPO_LISTS, TABLE_KINDS
 from .problems import did_you_mean
 from .schema import (
     AssessmentBatch,
@@ -24,7 +25,6 @@ from .schema import (
     CompletionBatch,
     GoalFile,
     Opening,
-    REPO_LISTS,
     Person,
     Resource,
     ReviewBatch,
@@ -41,10 +41,8 @@ if TYPE_CHECKING:
     from .sources import SourceFile
 
 
-PER_FILE = ("assessments", "goal_files", "checkins", "reviews", "completions")
-TABLES = ("ratings", "goals", "checkin_table", "review_table")
+TABLES = tuple(TABLE_KINDS)
 DERIVED = ("precedence", "level_grid", "_tracks")  # made from the tables when first used: dropped with them
-TABLE_KINDS = {"ratings": "assessments", "goals": "goals", "checkin_table": "checkins", "review_table": "reviews"}  # where rows come from
 _BUILDERS = {"ratings": "ratings_frame", "goals": "goal_table", "checkin_table": "checkin_table", "review_table": "review_table"}
 
 
@@ -194,10 +192,6 @@ class Repo:
 
 
 
-# The file kinds whose models the per-file lists hold: what a streamed load lets go.
-PER_FILE_KINDS = frozenset(REPO_LISTS[name] for name in PER_FILE)
-
-
 def _by_kind(files: "list[SourceFile]") -> dict[str, list["SourceFile"]]:
     by_kind: dict[str, list] = {}
     for source in files:
@@ -245,16 +239,11 @@ def streamed_repo(loaded: "Loaded", rows: "TableRows", ratings: "pd.DataFrame", 
     return repo
 
 
-# Files of these kinds shape the whole repo (settings, skills, resources, the role ladder):
-# after a change to one, patch_repo cannot stand in for reading the repo again.
-WHOLE_KINDS = frozenset({"skillcycle", "competencies", "learning", "roles"})
-
-
 def patch_repo(
     base: Repo, removed: set[str], added: "list[SourceFile]", file_count: int, base_table: "Callable[[str], pd.DataFrame]",
 ) -> Repo:
     """What build_repo would give once the files in `removed` are gone and the valid files
-    `added` (none of WHOLE_KINDS) are in: the tables their kinds feed are `base_table(name)`
+    `added` (none of kinds.SHAPING_KINDS) are in: the tables their kinds feed are `base_table(name)`
     (the base's own: never built from the files, which are no longer the base's) with those
     files' rows spliced in or out; the others are the base's, read when first used (from its
     `stored_tables`); its people and openings likewise. The per-file lists are read again on

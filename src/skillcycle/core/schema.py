@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .kinds import KINDS
 from .levels import Level, parse_level
 from . import quarters
 
@@ -397,28 +398,6 @@ class CompletionBatch(Model):
     records: list[Completion] = Field(**_d("The records."))
 
 
-# Which model reads which file: top-level files by name, the rest by folder.
-TOP_FILES: dict[str, type[Model]] = {
-    "skillcycle": Settings,
-    "competencies": Competencies,
-    "learning": Learning,
-}
-FOLDERS: dict[str, type[Model]] = {
-    "roles": Role,
-    "people": Person,
-    "assessments": AssessmentBatch,
-    "goals": GoalFile,
-    "checkins": Checkin,
-    "reviews": ReviewBatch,
-    "openings": Opening,
-    "completions": CompletionBatch,
-}
-
-# The kinds whose parsed values (not only their models) the checks read: the parse cache keeps them.
-RAW_KINDS = frozenset({"competencies", "learning", "goals"})
-
-# Repo list -> the file kind it holds, for the repo's lists of (path, model).
-REPO_LISTS = {
-    "assessments": "assessments", "goal_files": "goals", "checkins": "checkins", "reviews": "reviews",
-    "openings": "openings", "completions": "completions",
-}
+# Which model reads which file (kinds.KINDS names each kind's model): top-level files by name, the rest by folder.
+TOP_FILES: dict[str, type[Model]] = {kind.name: globals()[kind.model] for kind in KINDS if not kind.in_folder}
+FOLDERS: dict[str, type[Model]] = {kind.name: globals()[kind.model] for kind in KINDS if kind.in_folder}

@@ -19,11 +19,8 @@ from pathlib import Path
 from collections.abc import Iterator, MutableMapping
 from typing import Any, Callable
 
+from .kinds import FOLDER_KINDS, TOP_KINDS
 from .problems import Problem
-
-# The file kinds (schema.TOP_FILES and schema.FOLDERS give each its model).
-TOP_KINDS = ("skillcycle", "competencies", "learning")
-FOLDER_KINDS = ("roles", "people", "assessments", "goals", "checkins", "reviews", "openings", "completions")
 
 SETTINGS_NAMES = ("skillcycle.yaml", "skillcycle.yml")
 SUFFIXES = (".yaml", ".yml")

@@ -43,7 +43,7 @@ from .. import __version__
 from ..core import schema, sources, walk, yamlstrict
 from .cachefiles import MAX_ENTRY, RACY_NS, SUM, cache_folder, file_hash, seal
 from ..core.loader import Consume, Progress, Reader
-from ..core.schema import RAW_KINDS
+from ..core.kinds import RAW_KINDS
 from ..core.sources import DirectorySource, FileSource, Reparse, SourceFile
 
 PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
@@ -204,7 +204,7 @@ class _Positions(Mapping):
 
 def _clean_file(path: str, file: SourceFile, value: Any) -> SourceFile | None:
     """`file` (parsed clean, or known clean from the cache) with positions read lazily, and its
-    raw value only where a check reads it (checks.RAW_KINDS); None if `value` no longer validates."""
+    raw value only where a check reads it (kinds.RAW_KINDS); None if `value` no longer validates."""
     if file.model is None:
         model_cls = schema.TOP_FILES.get(file.kind) or schema.FOLDERS[file.kind]
         try:

@@ -39,7 +39,7 @@ command that needs the repo, or a change to what the dated checks read) their
 rows are spliced into the tables they feed, the other tables stay the base's
 files, the dated checks run again, and the result becomes the base when valid
 (`_from_base`). A change to a file that shapes the whole repo
-(repo.WHOLE_KINDS), or to most files, reads every file through the parse cache
+(kinds.SHAPING_KINDS), or to most files, reads every file through the parse cache
 instead. Either way the new listing and answer are written.
 
 `report-<key>.bin` keep the last few reports computed (app.open_report), each for its
@@ -396,7 +396,8 @@ class Snapshot:
         by the files its rows come from, so that a table no change touched is not written again,
         nor read to be (the ratings are 80% of the bytes at 10k people; an edited check-in leaves
         them as they are)."""
-        from ..core.repo import DERIVED, PER_FILE, TABLES
+        from ..core.kinds import PER_FILE
+        from ..core.repo import DERIVED, TABLES
 
         repo, keys = validation.repo, table_keys(records, self.version)
         stored = StoredTables(self, keys)
@@ -532,12 +533,12 @@ class StoredTables:
 def table_keys(records: list[tuple], version: bytes) -> dict[str, bytes]:
     """Per table, a digest of the code version and of the paths and bytes of the files it is
     built from (a table file of another version must not pass for this one's)."""
-    from ..core.repo import TABLE_KINDS, WHOLE_KINDS
+    from ..core.kinds import SHAPING_KINDS, TABLE_KINDS
 
     parts = _by_part(records)
     # Every table also depends on the files that shape the whole repo (settings decide the
     # fiscal year a goal's cycle starts in).
-    shaping = [files for part, files in sorted(parts.items()) if (walk.kind_of(part) or part) in WHOLE_KINDS]
+    shaping = [files for part, files in sorted(parts.items()) if (walk.kind_of(part) or part) in SHAPING_KINDS]
     return {name: _digest(version, name, shaping, parts.get(kind, [])) for name, kind in TABLE_KINDS.items()}
 
 
@@ -739,10 +740,10 @@ def _since_base(
     """The files changed since the base read, their rows put in place of theirs in its index,
     and the checks across files run over what they can meet (delta.py). None (read
     everything) when there is no base, when a file that shapes the whole repo changed
-    (repo.WHOLE_KINDS), or when most files did."""
+    (kinds.SHAPING_KINDS), or when most files did."""
     from . import delta
     from ..validation.index import build_index
-    from ..core.repo import WHOLE_KINDS
+    from ..core.kinds import SHAPING_KINDS
     from ..validation.validate import source_of
     from .cache import reader
 
@@ -752,7 +753,7 @@ def _since_base(
     content, stored, records, dated = base
     unchanged, changed = snapshot.changes(listing, content, records)
     removed = {rel for rel, _ in changed} | _gone(records, listing)
-    if len(removed) > listing.count() // 2 or any(walk.kind_of(rel) in WHOLE_KINDS for rel in removed):
+    if len(removed) > listing.count() // 2 or any(walk.kind_of(rel) in SHAPING_KINDS for rel in removed):
         return None
     read: dict[str, bytes] = {}
     part = load(source, progress, read=reader(False, read), only=[rel for rel, _ in changed])

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from ..core import walk
+from ..core.kinds import FOLDER_KINDS, TOP_KINDS
 from ..core.ownfiles import OwnFolder, Refused, open_regular, state_folder
 
 WATCH_DIR = Path(".skillcycle") / "watch"
@@ -61,7 +62,7 @@ _FOLDER_EVENTS = (
 _EVENT = struct.Struct("iIII")  # wd, mask, cookie, length of the name that follows
 
 # The names at the top of the repo that the walk reads; any other is no concern of it.
-_TOP_NAMES = frozenset(kind + suffix for kind in walk.TOP_KINDS for suffix in walk.SUFFIXES) | frozenset(walk.SETTINGS_NAMES)
+_TOP_NAMES = frozenset(kind + suffix for kind in TOP_KINDS for suffix in walk.SUFFIXES) | frozenset(walk.SETTINGS_NAMES)
 
 
 class Mark(NamedTuple):
@@ -143,7 +144,7 @@ class _Watcher:
             raise WatchError(f"{exc.filename} {exc.strerror}") from None
         self.cookies_wd = self._add(os.fspath(cookies))
         self.folders[self._add(self.top)] = ""
-        for kind in walk.FOLDER_KINDS:
+        for kind in FOLDER_KINDS:
             self._watch_tree(kind)
         self._new_session()
         return len(self.folders)
@@ -201,7 +202,7 @@ class _Watcher:
             if mask & _OVERFLOW:  # events were lost: folders made since may not be watched
                 self._new_session()
                 entries = []  # the old journal is gone; cookies lost with the events time out
-                for kind in walk.FOLDER_KINDS:
+                for kind in FOLDER_KINDS:
                     self._watch_tree(kind)
                 continue
             if wd == self.cookies_wd:
@@ -221,7 +222,7 @@ class _Watcher:
                 if prefix == "":
                     return False
                 continue  # its parent's watch reports it, by name
-            if not name or name[0] == "." or (prefix == "" and name not in _TOP_NAMES and name not in walk.FOLDER_KINDS):
+            if not name or name[0] == "." or (prefix == "" and name not in _TOP_NAMES and name not in FOLDER_KINDS):
                 continue  # the walk skips dot names, and reads only these at the top
             rel = prefix + name
             if mask & _ISDIR:  # made, gone, moved, or its permissions changed: watched afresh

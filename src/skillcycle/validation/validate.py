@@ -161,9 +161,9 @@ class _Stream:
     of a kind that grows with time let go."""
 
     def __init__(self, index: "IndexBuilder", tables: "TableRows") -> None:
-        from ..core.repo import PER_FILE_KINDS
+        from ..core.kinds import GROWING_KINDS
 
-        self.let_go = PER_FILE_KINDS
+        self.let_go = GROWING_KINDS
         self.index, self.tables = index, tables
         self.kinds: set[str] = set()  # of the files let go
         self.completion_files: list[str] = []
