@@ -76,7 +76,7 @@ def check(root: Path, reads: Reads, expect_reads: list[int] | None, by_delta: bo
         return full
     quick = snapshot.validate_warm(root, AS_OF, TODAY, need_repo=False)
     quick_reads, answered = reads.take(), reads.by_delta()
-    kept = quick.content is not None and snapshot.Snapshot(root).repo(quick.content) is not None  # back to a content with its repo stored
+    kept = quick.content_id is not None and snapshot.Snapshot(root).repo(quick.content_id) is not None  # back to a content with its repo stored
     warm = snapshot.validate_warm(root, AS_OF, TODAY)
     warm_reads = reads.take()
     full = validate_loaded(load(root), AS_OF, TODAY)

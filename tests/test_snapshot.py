@@ -17,7 +17,7 @@ import skillcycle.cli  # noqa: F401  (registers the commands)
 from skillcycle.fast import snapshot
 from skillcycle.core import sources, walk
 from skillcycle.cli.common import app
-from skillcycle.validation.index import TABLES
+from skillcycle.validation.index import INDEX_PARTS
 from skillcycle.core.loader import load
 from skillcycle.core.walk import Folder, Listing, discover
 from skillcycle.validation.validate import disk_locator, revalidate, validate_loaded
@@ -354,7 +354,7 @@ def test_keys_do_not_depend_on_how_equal_objects_are_shared() -> None:
     assert a.entries == b.entries and a.stats == b.stats
     assert a.key() == b.key()
     digests = {name: b"x" * 16 for name, _ in a.entries}
-    assert snapshot.content_id(snapshot._records(a, digests), []) == snapshot.content_id(snapshot._records(b, digests), [])
+    assert snapshot.hash_content(snapshot._records(a, digests), []) == snapshot.hash_content(snapshot._records(b, digests), [])
 
 
 def test_a_cache_sealed_under_another_key_is_never_read(acme: Path, monkeypatch) -> None:
@@ -556,7 +556,7 @@ def test_the_index_is_a_file_per_part_and_an_edit_writes_its_part_alone(acme: Pa
     assert sum(len(index.table(part, "refs")) for part in index.parts) == len(full.refs) > 0
     before = index_files(acme)
     parts = sorted({name.split("-")[1] for name in before})
-    assert len(before) == len(parts) * len(TABLES)  # a file per part and table
+    assert len(before) == len(parts) * len(INDEX_PARTS)  # a file per part and table
     assert parts == sorted(snapshot.index_keys(records, found.version)) == [
         "assessments", "checkins", "competencies.yaml", "completions", "goals", "learning.yaml", "openings", "people",
         "reviews", "roles", "skillcycle.yaml",

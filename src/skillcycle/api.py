@@ -98,17 +98,17 @@ def remembered(
     from .fast.snapshot import Snapshot
 
     validation = _valid(validate(folder, as_of, progress=progress, need_repo=False))
-    snapshot, content, key = Snapshot(folder), validation.content, (*key, as_of)
-    found = snapshot.report(content, key) if content is not None else None
+    snapshot, content_id, key = Snapshot(folder), validation.content_id, (*key, as_of)
+    found = snapshot.report(content_id, key) if content_id is not None else None
     if found is not None:
         return found
     the_repo = validation.repo
     if the_repo is None:  # the snapshot answered the validation alone: its stored repo, tables read on use
-        stored = snapshot.repo(content) if content is not None else None
+        stored = snapshot.repo(content_id) if content_id is not None else None
         the_repo = stored[0] if stored is not None else open_repo(folder, as_of, progress=progress)
     report = compute(the_repo)
-    if content is not None:  # None: files the snapshot could not record (unreadable ones)
-        snapshot.save_report(content, key, report)
+    if content_id is not None:  # None: files the snapshot could not record (unreadable ones)
+        snapshot.save_report(content_id, key, report)
     return report
 
 

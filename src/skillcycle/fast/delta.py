@@ -12,7 +12,7 @@ it answers what the rule would; the tests compare the two on every kind of
 change (tests/test_incremental.py). A rule with no twin (or one that can warn)
 runs whole, over the tables it reads as they are now.
 
-`Now` is the index as it is: the base's (`BaseIndex`), without the rows of the
+`EditedIndex` is the index as it is: the base's (`BaseIndex`), without the rows of the
 files that changed or were deleted since (`removed`), with those of the files
 read again (`new`: changed or added), a part of the repo and a table at a time.
 """
@@ -30,7 +30,7 @@ from ..core.coded import concat, splice
 from ..validation.index import FRAMES, RepoIndex, part_of
 from ..core.problems import CODES, Problem, Severity
 
-Twin = Callable[["Now", "_LazyIds", checks.SourceOf], list[Problem]]
+Twin = Callable[["EditedIndex", "_LazyIds", checks.SourceOf], list[Problem]]
 TWINS: dict[str, Twin] = {}  # by the name of the rule it stands for
 
 
@@ -56,7 +56,7 @@ def _kind_of_part(part: str) -> str | None:
     return walk.kind_of(part) if "." in part else part  # a top-level file, or a kind's folder
 
 
-class Now:
+class EditedIndex:
     """The index's tables as they are now: the base's, with the changed files' rows
     spliced into the parts that hold them."""
 
@@ -146,7 +146,7 @@ class Ids:
     and the new rows; listed in definition order only for a hint (checks.did_you_mean), which
     only an unknown id needs."""
 
-    def __init__(self, now: Now, target: str) -> None:
+    def __init__(self, now: EditedIndex, target: str) -> None:
         self.now, self.target, self.parts = now, target, now.defining(target)
         self.known = []  # per part: its base table, and whether each category is an id still defined there
         for part in self.parts:
@@ -175,7 +175,7 @@ class Ids:
         return iter(ordered)
 
 
-def cross_file_delta(now: Now, kinds: set[str], source_of: checks.SourceOf) -> list[Problem]:
+def cross_file_delta(now: EditedIndex, kinds: set[str], source_of: checks.SourceOf) -> list[Problem]:
     """What checks.cross_file_problems answers for the index `now`, when the base has none of
     its errors."""
     ids = _LazyIds(now)
@@ -193,7 +193,7 @@ def cross_file_delta(now: Now, kinds: set[str], source_of: checks.SourceOf) -> l
 class _Whole:
     """The index tables a rule reads, each as it is now, whole: every part's rows in path order."""
 
-    def __init__(self, now: Now, reads: tuple[str, ...]) -> None:
+    def __init__(self, now: EditedIndex, reads: tuple[str, ...]) -> None:
         for name in reads:
             setattr(self, name, concat([now.table(part, name) for part in now.parts]))
 
@@ -201,7 +201,7 @@ class _Whole:
 class _LazyIds(dict):
     """target -> Ids, made when first asked for (a change to check-ins never needs the skills')."""
 
-    def __init__(self, now: Now) -> None:
+    def __init__(self, now: EditedIndex) -> None:
         super().__init__()
         self.now = now
 
@@ -211,11 +211,11 @@ class _LazyIds(dict):
 
 
 @twin_of("R006")
-def _ids(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
+def _ids(now: EditedIndex, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
     return _duplicates(now, source_of) + _references(now, ids, source_of)
 
 
-def _duplicates(now: Now, source_of: checks.SourceOf) -> list[Problem]:
+def _duplicates(now: EditedIndex, source_of: checks.SourceOf) -> list[Problem]:
     """R006 for the ids a changed file defines: among every definition of those ids."""
     pointed = now.new.defines
     if pointed.empty:
@@ -227,7 +227,7 @@ def _duplicates(now: Now, source_of: checks.SourceOf) -> list[Problem]:
     return problems
 
 
-def _references(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
+def _references(now: EditedIndex, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
     """R001-R005 in the files read again, and in the files pointing at an id no longer defined."""
     files = set()
     refs = now.new.refs
@@ -246,7 +246,7 @@ def _references(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Pro
 
 
 @twin_of("C001")
-def _cycles(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
+def _cycles(now: EditedIndex, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
     """C001 through a person whose manager a changed file names (no other loop can be new)."""
     starts = set(now.new.managers["person"])
     if not starts:
@@ -256,7 +256,7 @@ def _cycles(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem
 
 
 @twin_of("C011")
-def _goal_files(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
+def _goal_files(now: EditedIndex, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
     """C011 and C003 for the (person, cycle) of each changed goal file."""
     written = now.new.goal_files
     if written.empty:
@@ -267,7 +267,7 @@ def _goal_files(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Pro
 
 
 @twin_of("C012")
-def _notes(now: Now, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
+def _notes(now: EditedIndex, ids: _LazyIds, source_of: checks.SourceOf) -> list[Problem]:
     """C012 for the notes of the changed check-ins, and for every note on a goal whose owner changed."""
     # Owners before and after of the goals the changed files define or defined.
     candidates = set(now.new.goal_ids["goal"]) | {goal for part in now.removed for goal in now.gone(part, "goal_ids")["goal"]}

@@ -123,7 +123,7 @@ def _read_files(root: Path, only: list[str] | None) -> list:
     return load_files(root, read=reader(True), only=only).files
 
 
-def content_id(records: list[tuple], problems: list[Problem]) -> bytes:
+def hash_content(records: list[tuple], problems: list[Problem]) -> bytes:
     """A digest of the repo's content (paths and bytes' hashes, a folder at a time: see
     `_records`; the walk's findings)."""
     return _digest([(prefix, names, digests) for prefix, names, _, _, digests in records], _plain(problems))
@@ -244,33 +244,33 @@ class Snapshot:
                 return listing
         return walk.discover(self.root, expected=head[2] if head else 0)
 
-    def _recorded(self, content: bytes) -> tuple | None:
+    def _recorded(self, content_id: bytes) -> tuple | None:
         """(records, walk findings) of listing.bin when it is `content`'s (read once a run: 188 MB at
         100k people). listing.bin holds them whole, or as the folders whose record differs from
         the base's listing (index.bin), when written by a run that had that at hand: an edit
         then writes one folder's record, not 3M files'."""
-        if content not in self._listings:
-            known = self._read("listing.bin", content, marshal.loads)
+        if content_id not in self._listings:
+            known = self._read("listing.bin", content_id, marshal.loads)
             if isinstance(known, tuple) and len(known) == 4:  # (base content, prefixes, differing records, findings)
                 base, prefixes, differing, findings = known
                 indexed = self._indexed(base)
                 by_prefix = {record[0]: record for record in indexed[1]} if indexed else {}
                 records = [differing.get(prefix) or by_prefix.get(prefix) for prefix in prefixes]
                 known = (records, findings) if indexed and None not in records else None
-            self._listings[content] = known if isinstance(known, tuple) and len(known) == 2 else None
-        return self._listings[content]
+            self._listings[content_id] = known if isinstance(known, tuple) and len(known) == 2 else None
+        return self._listings[content_id]
 
-    def _indexed(self, content: bytes) -> tuple | None:
+    def _indexed(self, content_id: bytes) -> tuple | None:
         """index.bin's (index keys, listing) when it is `content`'s: the base's."""
-        if content not in self._index_bins:
-            found = self._read("index.bin", content, marshal.loads)
-            self._index_bins[content] = found if isinstance(found, tuple) and len(found) == 2 else None
-        return self._index_bins[content]
+        if content_id not in self._index_bins:
+            found = self._read("index.bin", content_id, marshal.loads)
+            self._index_bins[content_id] = found if isinstance(found, tuple) and len(found) == 2 else None
+        return self._index_bins[content_id]
 
-    def _recorded_folders(self, content: bytes) -> list[walk.Folder] | None:
+    def _recorded_folders(self, content_id: bytes) -> list[walk.Folder] | None:
         """The folders as listing.bin recorded them for `content`; None when it is unreadable or
         the walk had findings then (a watcher's changes are applied to a clean listing only)."""
-        known = self._recorded(content)
+        known = self._recorded(content_id)
         if known is None or known[1]:
             return None
         return [walk.Folder.recorded(prefix, names, sizes, mtimes) for prefix, names, sizes, mtimes, _ in known[0]]
@@ -291,33 +291,33 @@ class Snapshot:
         key = self.key = listing.key()
         if head is None:
             return None
-        known_key, content, files, mark = head
+        known_key, content_id, files, mark = head
         if key == known_key:
             if self.mark is not None and tuple(self.mark) != mark:  # what the watcher saw changed nothing
-                self._write_head(key, content, files)
-            return content
-        known = self._recorded(content)
+                self._write_head(key, content_id, files)
+            return content_id
+        known = self._recorded(content_id)
         if known is None:
             return None
         records, known_listed = known
         same_paths = [(r[0], r[1]) for r in records] == [(f.prefix, f.names) for f in listing.folders]
         if not same_paths or listing.others or known_listed != _plain(listing.problems):
             return None
-        digests, changed = self.changes(listing, content, records)
+        digests, changed = self.changes(listing, content_id, records)
         if changed:
             return None
-        self.remember(listing, content, _records(listing, digests))  # type: ignore[arg-type]  # changes() hashed every file
-        return content
+        self.remember(listing, content_id, _records(listing, digests))  # type: ignore[arg-type]  # changes() hashed every file
+        return content_id
 
-    def changes(self, listing: walk.Listing, content: bytes, records: list[tuple]) -> tuple[walk.ByFolder, list[tuple[str, str]]]:
+    def changes(self, listing: walk.Listing, content_id: bytes, records: list[tuple]) -> tuple[walk.ByFolder, list[tuple[str, str]]]:
         """Which files of `listing` differ from `records`, the listing stored for `content`: the
         digests of those that do not, and the (rel, kind) of those new or changed. A folder
         whose names, sizes and mtimes are all as recorded is taken whole; in the others only
         files whose stat moved (or that are too recent to trust it) are read, once per run
         and content."""
-        if content not in self._compared:
-            self._compared[content] = self._changes(listing, records)
-        return self._compared[content]
+        if content_id not in self._compared:
+            self._compared[content_id] = self._changes(listing, records)
+        return self._compared[content_id]
 
     def _changes(self, listing: walk.Listing, records: list[tuple]) -> tuple[walk.ByFolder, list[tuple[str, str]]]:
         known = {record[0]: record for record in records}
@@ -347,7 +347,7 @@ class Snapshot:
         changed.sort()
         return digests, changed
 
-    def remember(self, listing: walk.Listing, content: bytes, records: list[tuple]) -> None:
+    def remember(self, listing: walk.Listing, content_id: bytes, records: list[tuple]) -> None:
         """Record that the files as listed (identify() saw them: `self.key`), whose `_records`
         are `records`, hold `content`."""
         findings = _plain(listing.problems)
@@ -356,33 +356,33 @@ class Snapshot:
         if indexed is not None:
             by_prefix = {record[0]: record for record in indexed[1]}
             differing = {record[0]: record for record in records if by_prefix.get(record[0]) != record}
-            self._write("listing.bin", content, marshal.dumps((base, [record[0] for record in records], differing, findings)))
+            self._write("listing.bin", content_id, marshal.dumps((base, [record[0] for record in records], differing, findings)))
         else:
-            self._write("listing.bin", content, marshal.dumps((records, findings)))
+            self._write("listing.bin", content_id, marshal.dumps((records, findings)))
         settled = all(min(record[3], default=0) >= 0 for record in records)
         files = len(listing.others) + sum(len(record[1]) for record in records)
-        self._write_head(self.key if settled and self.key else b"", content, files)
+        self._write_head(self.key if settled and self.key else b"", content_id, files)
 
-    def _write_head(self, key: bytes, content: bytes, files: int) -> None:
+    def _write_head(self, key: bytes, content_id: bytes, files: int) -> None:
         mark = tuple(self.mark) if self.mark is not None else None
-        self._write("head.bin", b"", marshal.dumps((key, content, files, mark)))
+        self._write("head.bin", b"", marshal.dumps((key, content_id, files, mark)))
 
     # -- what is known about that content -------------------------------------------
 
-    def results(self, content: bytes) -> dict[tuple[date, date], Validation]:
-        found = self._read("results.bin", content)
+    def results(self, content_id: bytes) -> dict[tuple[date, date], Validation]:
+        found = self._read("results.bin", content_id)
         return found if isinstance(found, dict) else {}
 
     def save_result(
-        self, content: bytes, results: dict[tuple[date, date], Validation], as_of: date, today: date, validation: Validation,
+        self, content_id: bytes, results: dict[tuple[date, date], Validation], as_of: date, today: date, validation: Validation,
     ) -> None:
         kept = {k: v for k, v in results.items() if k != (as_of, today)}
         kept[(as_of, today)] = Validation(validation.counts, validation.problems, None, [])
-        self._dump("results.bin", content, dict(list(kept.items())[-KEEP_RESULTS:]))
+        self._dump("results.bin", content_id, dict(list(kept.items())[-KEEP_RESULTS:]))
 
-    def repo(self, content: bytes):
+    def repo(self, content_id: bytes):
         """(tables-only repo, static problems) of `content`, its tables read on first use."""
-        found = self._read("repo.bin", content)
+        found = self._read("repo.bin", content_id)
         if not (isinstance(found, tuple) and len(found) == 3):
             return None
         repo, static, keys = found
@@ -391,7 +391,7 @@ class Snapshot:
         repo.read_files = functools.partial(_read_files, self.root)
         return repo, static
 
-    def save_repo(self, content: bytes, validation: Validation, records: list[tuple]) -> None:
+    def save_repo(self, content_id: bytes, validation: Validation, records: list[tuple]) -> None:
         """Write the repo of `content` (valid): repo.bin, and each table in a file of its own named
         by the files its rows come from, so that a table no change touched is not written again,
         nor read to be (the ratings are 80% of the bytes at 10k people; an edited check-in leaves
@@ -405,17 +405,17 @@ class Snapshot:
             if not self._has(stored.file(name)):
                 stored.write(name, getattr(repo, name))
         light = repo.without(*PER_FILE, *TABLES, "stored_tables", "read_files", *DERIVED)
-        self._dump("repo.bin", content, (light, validation.static, keys))
+        self._dump("repo.bin", content_id, (light, validation.static, keys))
         self._drop_others("table-*.bin", {stored.file(name) for name in keys})
 
-    def report(self, content: bytes, key: tuple) -> object | None:
+    def report(self, content_id: bytes, key: tuple) -> object | None:
         """The report `key` (a command, its options and as-of) computed before on `content`."""
-        return self._read(_report_file(content, key), content)
+        return self._read(_report_file(content_id, key), content_id)
 
-    def save_report(self, content: bytes, key: tuple, report: object) -> None:
+    def save_report(self, content_id: bytes, key: tuple, report: object) -> None:
         """A file per report (a person-level CSV of 10k people is megabytes: one file of all of
         them would be read and written whole each time); the newest KEEP_REPORTS are kept."""
-        self._dump(_report_file(content, key), content, report)
+        self._dump(_report_file(content_id, key), content_id, report)
         if self.folder is None:
             return
         try:
@@ -425,15 +425,15 @@ class Snapshot:
         except OSError:  # the folder changed under this run: the next run tidies up
             return
 
-    def digests(self, content: bytes) -> walk.ByFolder:
+    def digests(self, content_id: bytes) -> walk.ByFolder:
         """The hash of each file's bytes as last recorded for `content`."""
-        known = self._recorded(content)
+        known = self._recorded(content_id)
         return walk.ByFolder({prefix: (names, hashes) for prefix, names, _, _, hashes in known[0]} if known else {})
 
     # -- the last valid content: what a run after a few changes starts from ---------------
 
     def save_base(
-        self, content: bytes, validation: Validation, index_part: "Callable[[str], RepoIndex]", records: list[tuple],
+        self, content_id: bytes, validation: Validation, index_part: "Callable[[str], RepoIndex]", records: list[tuple],
         as_of: date, today: date,
     ) -> None:
         """Make `content` (valid; its repo.bin written) the base: its index and listing, kept
@@ -443,22 +443,22 @@ class Snapshot:
         not all 53 MB of it (10k people), and delta.py reads only the tables an edit can meet.
         `dated.bin` keeps the run's dated findings (C006, C007, C009) for its as-of and day, and
         what of each person they depend on, for delta.py's runs."""
-        from ..validation.index import TABLES
+        from ..validation.index import INDEX_PARTS
 
         keys = index_keys(records, self.version)
         stored = StoredIndex(self, keys)
         try:
             for part, key in keys.items():
-                if not all(self._has(stored.file(part, name)) for name in TABLES):
+                if not all(self._has(stored.file(part, name)) for name in INDEX_PARTS):
                     whole = index_part(part)
-                    for name in TABLES:
+                    for name in INDEX_PARTS:
                         self._dump(stored.file(part, name), key, getattr(whole, name))
         except StaleBase:  # a part of the last base to keep is damaged: no base until a full read
             self._remove("base.bin")
             return
-        self._write("index.bin", content, marshal.dumps((keys, records)))
-        self._index_bins[content] = (keys, records)  # the listing written next is told as this one's
-        self._drop_others("index-*.bin", {stored.file(part, name) for part in keys for name in TABLES})
+        self._write("index.bin", content_id, marshal.dumps((keys, records)))
+        self._index_bins[content_id] = (keys, records)  # the listing written next is told as this one's
+        self._drop_others("index-*.bin", {stored.file(part, name) for part in keys for name in INDEX_PARTS})
         repo = validation.repo
         from ..core.gaps import tracks as tracks_on
 
@@ -470,19 +470,19 @@ class Snapshot:
         goals = repo.goals[repo.goals["file"].isin({p.file for p in dated if p.code == "C006"})] if dated else repo.goals.iloc[:0]
         about = {rel: pid for pid, rel in files.items()} | dict(zip(goals["file"], goals["person"]))
         owned = [(about.get(p.file) if p.code != "C009" else None, p) for p in dated]
-        self._dump("dated.bin", content, {(as_of, today): (owned, validation.counts, signature, repo.settings)})
-        self._write("base.bin", b"", marshal.dumps(content))
+        self._dump("dated.bin", content_id, {(as_of, today): (owned, validation.counts, signature, repo.settings)})
+        self._write("base.bin", b"", marshal.dumps(content_id))
 
     def base_index(self) -> "tuple[bytes, StoredIndex, list[tuple], dict] | None":
         """(content id, index, listing, dated findings by (as-of, today)) of the last valid
         content, or None; the index's files read when asked for."""
-        content = self._read("base.bin", b"", marshal.loads)
-        indexed = self._indexed(content) if isinstance(content, bytes) else None
+        content_id = self._read("base.bin", b"", marshal.loads)
+        indexed = self._indexed(content_id) if isinstance(content_id, bytes) else None
         if indexed is None:
             return None
-        dated = self._read("dated.bin", content)
+        dated = self._read("dated.bin", content_id)
         keys, records = indexed
-        return content, StoredIndex(self, keys), records, dated if isinstance(dated, dict) else {}
+        return content_id, StoredIndex(self, keys), records, dated if isinstance(dated, dict) else {}
 
 class StaleBase(Exception):
     """A file of the base's index is gone or damaged: the base cannot be used."""
@@ -567,8 +567,8 @@ def _digest(*data) -> bytes:
     return hashlib.blake2b(marshal.dumps(data, 2), digest_size=cachefiles.SUM).digest()
 
 
-def _report_file(content: bytes, key: tuple) -> str:
-    return f"report-{_digest(content, repr(key)).hex()}.bin"  # the key is plain: text, numbers, dates
+def _report_file(content_id: bytes, key: tuple) -> str:
+    return f"report-{_digest(content_id, repr(key)).hex()}.bin"  # the key is plain: text, numbers, dates
 
 
 def _records(listing: walk.Listing, digests: Mapping[str, bytes]) -> list[tuple] | None:
@@ -656,21 +656,21 @@ def validate_warm(
     """
     snapshot = Snapshot(root)
     listing = snapshot.discover()
-    content = snapshot.identify(listing)
-    results = snapshot.results(content) if content else {}
+    content_id = snapshot.identify(listing)
+    results = snapshot.results(content_id) if content_id else {}
     known = results.get((as_of, today))
     if known is not None and not (need_repo and known.ok):
-        return Validation(known.counts, known.problems, None, [], content=content)
-    stored = snapshot.repo(content) if content else None
+        return Validation(known.counts, known.problems, None, [], content_id=content_id)
+    stored = snapshot.repo(content_id) if content_id else None
     if stored is not None:
         repo, static = stored
         if known is None:
-            digests = functools.cache(lambda: snapshot.digests(content))
+            digests = functools.cache(lambda: snapshot.digests(content_id))
             locate = Positions(snapshot, lambda rel: digests().get(rel), disk_locator(root))
             known = revalidate(repo, static, as_of, today, locate)
-            snapshot.save_result(content, results, as_of, today, known)
+            snapshot.save_result(content_id, results, as_of, today, known)
             locate.save(digests().values() if locate.added else ())
-        return Validation(known.counts, known.problems, repo, static, content=content)
+        return Validation(known.counts, known.problems, repo, static, content_id=content_id)
     return _read_changes(snapshot, root, listing or snapshot.recorded_listing(), as_of, today, progress, need_repo)
 
 
@@ -705,13 +705,13 @@ def _read_changes(
         validation, digests, index_part = found
     records = _records(listing, digests)
     if records is not None and not listing.others:  # every file stat-ed and read: the listing can be recorded
-        content = content_id(records, listing.problems)
+        content_id = hash_content(records, listing.problems)
         if validation.repo is not None:
-            snapshot.save_repo(content, validation, records)
-            snapshot.save_base(content, validation, index_part, records, as_of, today)
-        snapshot.remember(listing, content, records)  # after the base: the listing may be told as the base's and the folders that differ
-        snapshot.save_result(content, {}, as_of, today, validation)
-        validation.content = content
+            snapshot.save_repo(content_id, validation, records)
+            snapshot.save_base(content_id, validation, index_part, records, as_of, today)
+        snapshot.remember(listing, content_id, records)  # after the base: the listing may be told as the base's and the folders that differ
+        snapshot.save_result(content_id, {}, as_of, today, validation)
+        validation.content_id = content_id
     return validation
 
 
@@ -720,12 +720,12 @@ class _SinceBase:
     """The files changed since the base, read, and what they make of the checks that depend on
     the files alone."""
 
-    content: bytes  # the base's
+    content_id: bytes  # the base's
     dated: dict  # the base's dated findings by (as-of, today): see Snapshot.save_base
     removed: set[str]  # the files whose base rows no longer hold: changed or deleted
     files: dict[str, "sources.SourceFile"]  # the files read: changed or new
     find: "checks.SourceOf"  # those, and any other read when a finding points into it
-    now: "delta.Now"  # the index as it is
+    now: "delta.EditedIndex"  # the index as it is
     static: list[Problem]  # the findings that depend on the files alone
     digests: walk.ByFolder  # every file's hash
 
@@ -750,8 +750,8 @@ def _since_base(
     base = snapshot.base_index()
     if base is None:
         return None
-    content, stored, records, dated = base
-    unchanged, changed = snapshot.changes(listing, content, records)
+    content_id, stored, records, dated = base
+    unchanged, changed = snapshot.changes(listing, content_id, records)
     removed = {rel for rel, _ in changed} | _gone(records, listing)
     if len(removed) > listing.count() // 2 or any(walk.kind_of(rel) in SHAPING_KINDS for rel in removed):
         return None
@@ -759,14 +759,14 @@ def _since_base(
     part = load(source, progress, read=reader(False, read), only=[rel for rel, _ in changed])
     files = {file.rel: file for file in part.files}
     find = source_of(source, dict(files))
-    now = delta.Now(stored, removed, build_index(part.files))
+    now = delta.EditedIndex(stored, removed, build_index(part.files))
     try:
         own = [p for name in stored.parts for p in stored.table(name, "own") if p.file not in removed]
         static = listing.problems + own + now.new.own + delta.cross_file_delta(now, listing.kinds(), find)
     except StaleBase:
         return None
     digests = walk.ByFolder(unchanged.whole, {**unchanged.loose, **read})
-    return _SinceBase(content, dated, removed, files, find, now, static, digests)
+    return _SinceBase(content_id, dated, removed, files, find, now, static, digests)
 
 
 def _delta(since: _SinceBase, listing: walk.Listing, as_of: date, today: date) -> tuple[Validation, walk.ByFolder, None] | None:
@@ -821,7 +821,7 @@ def _from_base(
     of it to splice is gone or damaged."""
     from ..core.repo import patch_repo
 
-    stored = snapshot.repo(since.content)
+    stored = snapshot.repo(since.content_id)
     if stored is None:
         return None
     repo = stored[0]

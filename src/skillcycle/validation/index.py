@@ -3,7 +3,7 @@
 The rules across files (checks.cross_file_problems) read only this index, never
 the loaded files, so a run can build it from every file (a full load) or take
 the last valid run's index a part of the repo at a time, drop the rows of the
-files that changed since and add theirs again (delta.Now): the checks then see
+files that changed since and add theirs again (delta.EditedIndex): the checks then see
 the same rows either way.
 
 Every table has a `file` column (repo-relative path) and holds its rows in
@@ -32,7 +32,7 @@ _COLUMNS = {
 }
 
 FRAMES = tuple(_COLUMNS)  # the tables of a RepoIndex
-TABLES = ("own", *FRAMES)  # what a RepoIndex holds: each file's own findings, and the tables
+INDEX_PARTS = ("own", *FRAMES)  # what a RepoIndex holds: each file's own findings, and the tables
 _TABLES_OF = {  # file kind -> the registered tables its valid files add to
     kind: [table for table in checks.INDEX_TABLES.values() if table.kind == kind]
     for kind in {table.kind for table in checks.INDEX_TABLES.values()}

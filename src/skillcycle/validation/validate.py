@@ -30,7 +30,7 @@ class Validation:
     repo: "Repo | None"  # None when there are errors: nothing may be computed from it
     static: list[Problem]  # the problems that depend on neither as-of nor today: what a snapshot keeps
     index: "RepoIndex | None" = None  # what the static checks read (a full load's; not kept in results)
-    content: bytes | None = None  # the snapshot's id of the files validated, when it recorded them
+    content_id: bytes | None = None  # the snapshot's id of the files validated, when it recorded them
 
     @property
     def ok(self) -> bool:
@@ -140,7 +140,7 @@ def validate_streamed(
     from .index import IndexBuilder
     from ..core.repo import streamed_repo
 
-    stream = _Stream(IndexBuilder(), TableRows())
+    stream = _RowsTakenModelsLetGo(IndexBuilder(), TableRows())
     loaded = loader.load(source, progress, read=read or loader.read_each, listing=listing, consume=stream)
     kept = {file.rel: file for file in loaded.files}
     index = stream.index.index()
@@ -156,7 +156,7 @@ def validate_streamed(
     return Validation(_counts(loaded.read, repo), sort_problems(problems), repo, static, index)
 
 
-class _Stream:
+class _RowsTakenModelsLetGo:
     """validate_streamed's consumer of each file read: index and table rows taken, the model
     of a kind that grows with time let go."""
 
