@@ -23,7 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 import skillcycle.cli  # noqa: F401  (registers the commands)
-from repo_helpers import acme_copy, squad_copy
+from repo_helpers import acme_copy, readme_table_lines, squad_copy
 from skillcycle.cli.common import app
 
 runner = CliRunner()
@@ -100,6 +100,28 @@ def test_html_draws_each_rate_with_its_number(repo: Path) -> None:
     assert 'aria-label="with it: 0% (0/1)"' in page and 'aria-label="same skills without it: 100% (1/1)"' in page
 
 
-def test_examples_acme_flags_its_legacy_course(tmp_path: Path) -> None:
-    out = report(acme_copy(tmp_path))  # the window 2026Q3
-    assert [(f["flag"], f["id"]) for f in out["flags"]] == [("retire", "legacy-bi-report-builder"), ("unused", "legacy-bi-report-builder")]
+def test_examples_acme_shows_every_flag(tmp_path: Path) -> None:
+    """examples/acme: the legacy BI course in 2026Q3; a playbook that does not move
+    experimentation in 2026Q2 (2 of the 5 goals due with it achieved, 4 of 4 without: 40%
+    against 100%); and data contracts, required of the 12 data engineers from 2027-01-01 with no
+    resource to learn them (12 below x high urgency 3 = priority 36, the top)."""
+    acme = acme_copy(tmp_path)
+    flags = lambda out: [(f["flag"], f["id"]) for f in out["flags"]]  # noqa: E731
+    assert flags(report(acme)) == [("retire", "legacy-bi-report-builder"), ("unused", "legacy-bi-report-builder")]
+    spring = report(acme, "--quarter", "2026Q2")
+    assert ("not-moving", "ab-testing-playbook") in flags(spring)
+    playbook = next(r for r in spring["resources"] if r["resource"] == "ab-testing-playbook")
+    assert (playbook["achievement_rate"]["achieved"], playbook["achievement_rate"]["n"]) == (2, 5)
+    assert (playbook["comparison"]["achieved"], playbook["comparison"]["n"]) == (4, 4)
+    later = report(acme, "--quarter", "2027Q1", "--as-of", "2027-04-05")
+    assert flags(later)[0] == ("no-resource", "data-contracts")
+    top = later["skills"][0]
+    assert (top["skill"], top["below"], top["priority"], top["resources"]) == ("data-contracts", 12, 36, [])
+
+
+def test_the_readme_shows_what_acme_prints() -> None:
+    command = "skillcycle learning --repo examples/acme --as-of 2026-09-30 --quarter 2026Q2 --format markdown"
+    result = runner.invoke(app, command.split()[1:])
+    assert result.exit_code == 0, result.output
+    flags = result.stdout.split("### Flags\n", 1)[1].split("###", 1)[0]
+    assert readme_table_lines(command) == [line for line in flags.splitlines() if line.startswith("| ")]
