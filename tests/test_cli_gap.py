@@ -46,7 +46,7 @@ def gap_json(*args: str, **kwargs) -> dict:
 @pytest.mark.parametrize("name, args", [
     ("gap-basic.txt", []),
     ("gap-basic.md", ["--format", "markdown"]),
-    ("gap-basic-manager-h12.txt", ["--by", "manager", "--horizon", "12"]),
+    ("gap-basic-manager-h12.txt", ["--by", "manager", "--subtree", "--horizon", "12"]),
     ("gap-basic-person.md", ["--by", "person", "--format", "markdown"]),
 ])
 def test_golden(name: str, args: list[str]) -> None:
@@ -123,8 +123,14 @@ def test_json_by_manager_and_person_rows() -> None:
     assert data["by"] == "manager"
     assert list(data["rows"][0]) == ["manager", "skill", "required", "below", "unassessed", "upskill", "reskill",
                                      "mean_gap", "urgency", "priority"]
+    # direct reports (tests/test_gap.py derives each row); with --subtree everyone under the manager
     assert [(r["manager"], r["skill"], r["required"]) for r in data["rows"][:3]] == [
+        ("dana", "sql", 2), ("dana", "python", 2), ("eve", "python", 2)]
+    whole = gap_json("--by", "manager", "--subtree")
+    assert [(r["manager"], r["skill"], r["required"]) for r in whole["rows"][:3]] == [
         ("cora", "sql", 6), ("dana", "sql", 2), ("cora", "python", 5)]
+    refused = run("--subtree")
+    assert (refused.exit_code, refused.stderr.strip()) == (2, "skillcycle: --subtree goes with --by manager")
     person_rows = gap_json("--by", "person")["rows"]
     assert person_rows[0] == {"person": "bo", "role": "analyst", "family": "analytics", "required": 3, "below": 3,
                               "unassessed": 1, "upskill": 1, "reskill": 2, "mean_gap": 1.0, "track": "reskill",

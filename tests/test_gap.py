@@ -166,8 +166,24 @@ def test_requirement_change_before_its_date_is_not_applied(repo: Repo) -> None:
 
 # --- other roll-ups -------------------------------------------------------------------------
 
-def test_by_manager_counts_the_whole_subtree(repo: Repo) -> None:
+def test_by_manager_counts_direct_reports(repo: Repo) -> None:
+    """cora's direct reports are dana and eve, dana's ada and bo (cy has left, gus not started),
+    eve's fay and hal."""
     rows = report(repo, by="manager").rows
+    assert records(rows) == [
+        ("dana", "sql", 2, 2, 0, 2, 0, 1.0, "high", 6),  # ada, bo: 1 below each
+        ("dana", "python", 2, 1, 0, 0, 1, 0.5, "medium", 2),  # bo rated none
+        ("eve", "python", 2, 1, 1, 0, 1, 1.0, "medium", 2),  # fay unassessed, gap 2; ties dana: id decides
+        ("cora", "coaching", 1, 1, 0, 1, 0, 1.0, "low", 1),  # dana 1 of 2
+        ("dana", "excel", 2, 1, 1, 0, 1, 0.5, "low", 1),  # bo unassessed
+        ("cora", "python", 1, 0, 0, 0, 0, 0.0, "medium", 0),  # eve at 2 of 2
+        ("cora", "sql", 2, 0, 0, 0, 0, 0.0, "high", 0),  # dana 3 of 3, eve 1 of 1
+        ("eve", "sql", 2, 0, 0, 0, 0, 0.0, "high", 0),
+    ]
+
+
+def test_by_manager_subtree_counts_everyone_under(repo: Repo) -> None:
+    rows = report(repo, by="manager", subtree=True).rows
     assert list(rows.columns) == ["manager", "skill", *ROW]
     assert records(rows) == [
         # cora: dana, ada, bo, eve, fay, hal (not cora herself). sql: ada, bo, dana, eve, fay, hal = 6;
@@ -285,7 +301,7 @@ def test_top_cuts_rows_and_the_detail_behind_them(repo: Repo) -> None:
 
 
 def test_top_by_manager_detail(repo: Repo) -> None:
-    result = report(repo, by="manager", top=3)  # cora/sql, dana/sql, cora/python
+    result = report(repo, by="manager", subtree=True, top=3)  # cora/sql, dana/sql, cora/python
     assert records(result.detail[["person", "skill"]]) == [
         ("ada", "sql"), ("bo", "python"), ("bo", "sql"), ("fay", "python")]
 
@@ -397,10 +413,18 @@ def test_empty_selection_gives_empty_rows() -> None:
 
 def test_heat_is_strategic_first(repo: Repo) -> None:
     heat = report(repo).heat
-    assert records(heat[["family", "skill", "urgency", "required", "below"]]) == [
+    assert records(heat[["column", "skill", "urgency", "required", "below"]]) == [
         ("analytics", "sql", "high", 3, 2), ("engineering", "sql", "high", 3, 0),
         ("analytics", "python", "medium", 2, 1), ("engineering", "python", "medium", 4, 1),
         ("analytics", "coaching", "low", 1, 1), ("engineering", "coaching", "low", 1, 0),
         ("analytics", "excel", "low", 2, 1),
     ]
     assert np.allclose(heat["share"], heat["below"] / heat["required"])
+
+
+def test_by_manager_the_heat_map_is_manager_by_skill(repo: Repo) -> None:
+    heat = report(repo, by="manager").heat  # the direct-report rows, strategic first
+    assert records(heat[["column", "skill", "below"]]) == [
+        ("cora", "sql", 0), ("dana", "sql", 2), ("eve", "sql", 0), ("cora", "python", 0), ("dana", "python", 1),
+        ("eve", "python", 1), ("cora", "coaching", 1), ("dana", "excel", 1),
+    ]

@@ -42,7 +42,8 @@ FormatOption = format_option(("text", "json", "csv", "markdown", "html"), "text 
 def gap(
     repo: RepoOption = None,
     as_of: AsOfOption = None,
-    by: Annotated[By, typer.Option("--by", help="Roll up by role family x skill (default), role x skill, skill, person, or manager x skill (everyone under the manager, directly or not).")] = By.family,
+    by: Annotated[By, typer.Option("--by", help="Roll up by role family x skill (default), role x skill, skill, person, or manager x skill (each manager's direct reports; with --subtree everyone under them).")] = By.family,
+    subtree: Annotated[bool, typer.Option("--subtree", help="With --by manager: count everyone under each manager, directly or not, instead of their direct reports.")] = False,
     family: Annotated[Optional[list[str]], typer.Option("--family", help="Only people in this role family (repeat for more).", show_default=False)] = None,
     manager: Annotated[Optional[str], typer.Option("--manager", help="Only people under this manager, directly or not (the manager is not included).", show_default=False)] = None,
     track: Annotated[Optional[Track], typer.Option("--track", help="Only people on this track (reskill: any gap from none or unassessed; upskill: the others with a gap).", show_default=False)] = None,
@@ -53,6 +54,8 @@ def gap(
 ) -> None:
     """Show required-vs-current skill gaps, prioritised by strategic urgency x people affected."""
     day = as_of_date(as_of)
+    if subtree and by is not By.manager:
+        raise fail("--subtree goes with --by manager")
     families = tuple(dict.fromkeys(family or []))
     on_terminal = format == "text" and output is None
 
@@ -63,7 +66,7 @@ def gap(
 
         query = GapQuery(
             as_of=day, horizon_months=horizon, by=by.value, families=families,
-            manager=manager, track=track.value if track else None, top=top,
+            manager=manager, track=track.value if track else None, top=top, subtree=subtree,
         )
         try:
             check_query(skills_repo, query)
@@ -74,7 +77,7 @@ def gap(
             return render.to_table(report)
         return render.FORMATS[format](report)
 
-    key = ("gap", by.value, families, manager, track.value if track else None, top, horizon, format, on_terminal)
+    key = ("gap", by.value, subtree, families, manager, track.value if track else None, top, horizon, format, on_terminal)
     shown = open_report(repo, day, key, answer)
     if on_terminal:
         print_table(shown)

@@ -241,9 +241,13 @@ def management_chains(repo: Repo, people: list[str] | None = None) -> list[tuple
     return [(manager, pid) for pid in (repo.people if people is None else people) for manager in chain(pid)]
 
 
-def _under_managers(repo: Repo, pairs: _Pairs) -> tuple[pd.DataFrame, list[str]]:
-    """The pair rows once per manager above the person (column m), and the manager ids m points into."""
-    chains = management_chains(repo, pairs.people)
+def _under_managers(repo: Repo, pairs: _Pairs, subtree: bool) -> tuple[pd.DataFrame, list[str]]:
+    """The pair rows once per manager of the person (column m), and the manager ids m points
+    into: their own manager alone, or with `subtree` everyone above them."""
+    if subtree:
+        chains = management_chains(repo, pairs.people)
+    else:
+        chains = [(repo.people[pid].manager, pid) for pid in pairs.people if repo.people[pid].manager]
     managers = sorted({m for m, _ in chains})
     code = {m: i for i, m in enumerate(managers)}
     person = {pid: i for i, pid in enumerate(pairs.people)}
@@ -252,9 +256,10 @@ def _under_managers(repo: Repo, pairs: _Pairs) -> tuple[pd.DataFrame, list[str]]
     return pairs.frame.merge(links, on="p", how="inner"), managers
 
 
-def _rollup(repo: Repo, pairs: _Pairs, by: str) -> pd.DataFrame:
-    """Fold pair rows into roll-up rows (ROW_COLUMNS[by]), sorted as SPEC §6 sorts them."""
-    frame, managers = _under_managers(repo, pairs) if by == "manager" else (pairs.frame, [])
+def _rollup(repo: Repo, pairs: _Pairs, by: str, subtree: bool = False) -> pd.DataFrame:
+    """Fold pair rows into roll-up rows (ROW_COLUMNS[by]), sorted as SPEC §6 sorts them; by
+    manager, a manager's direct reports (everyone under them with `subtree`)."""
+    frame, managers = _under_managers(repo, pairs, subtree) if by == "manager" else (pairs.frame, [])
     codes = [_CODE[key] for key in ROW_KEYS[by]]
     grouped = frame.groupby(codes, sort=True)  # codes follow id order: sorted by key ids
     rows = grouped[["below", "unassessed", "upskill", "reskill", "gap", "weighted"]].sum()
@@ -303,6 +308,7 @@ class GapQuery:
     manager: str | None = None
     track: str | None = None
     top: int | None = None
+    subtree: bool = False  # by manager: everyone under each manager, not their direct reports alone
 
     @property
     def day(self) -> date:
@@ -337,14 +343,20 @@ class GapReport:
     def day(self) -> date:
         return self.query.day
 
+    @property
+    def heat_by(self) -> str:
+        """The heat map's columns: managers when rolled up by manager, else role families."""
+        return "manager" if self.query.by == "manager" else "family"
+
     @cached_property
     def heat(self) -> pd.DataFrame:
-        """Family x skill cells of the whole population (family, skill, urgency, required, below, share),
-        skills strategic first (high, medium, low), then by skill id."""
-        cells = _rollup(self.repo, self.pairs, "family")[["family", "skill", "urgency", "required", "below"]]
+        """heat_by x skill cells of the whole population (column, skill, urgency, required, below,
+        share), skills strategic first (high, medium, low), then by skill id."""
+        cells = _rollup(self.repo, self.pairs, self.heat_by, self.query.subtree)
+        cells = cells.rename(columns={self.heat_by: "column"})[["column", "skill", "urgency", "required", "below"]]
         cells = cells.assign(share=cells["below"] / cells["required"],
                              rank=cells["urgency"].map({u: i for i, u in enumerate(URGENCIES)}))
-        return cells.sort_values(["rank", "skill", "family"], kind="stable").drop(columns="rank").reset_index(drop=True)
+        return cells.sort_values(["rank", "skill", "column"], kind="stable").drop(columns="rank").reset_index(drop=True)
 
 
 def families_of(repo: Repo) -> list[str]:
@@ -402,7 +414,7 @@ def gap_report(repo: Repo, query: GapQuery) -> GapReport:
         wanted_code = 1 + TRACKS.index(query.track)
         pairs = pairs.only_people(tracks == wanted_code)
         tracks = tracks[tracks == wanted_code]
-    all_rows = _rollup(repo, pairs, query.by)
+    all_rows = _rollup(repo, pairs, query.by, query.subtree)
     rows = all_rows if query.top is None else all_rows.head(query.top).reset_index(drop=True)
     frame = pairs.frame
     unassessed = frame["unassessed"].to_numpy() > 0
@@ -414,19 +426,19 @@ def gap_report(repo: Repo, query: GapQuery) -> GapReport:
         unassessed_people=int(len(np.unique(frame["p"].to_numpy()[unassessed]))),
         unassessed=int(unassessed.sum()),
     )
-    detail = _detail(repo, pairs, rows, query.by, cut=query.top is not None)
+    detail = _detail(repo, pairs, rows, query.by, cut=query.top is not None, subtree=query.subtree)
     person_track = {pid: str(_TRACK_NAMES[code]) for pid, code in zip(pairs.people, tracks) if code}
     return GapReport(query, repo.settings.organization, repo.skills, rows, len(all_rows), detail, person_track,
                      summary, repo, pairs)
 
 
-def _detail(repo: Repo, pairs: _Pairs, rows: pd.DataFrame, by: str, *, cut: bool) -> pd.DataFrame:
+def _detail(repo: Repo, pairs: _Pairs, rows: pd.DataFrame, by: str, *, cut: bool, subtree: bool) -> pd.DataFrame:
     """The positive gaps behind `rows` (all of them unless --top cut the rows), with name and manager."""
     positive = pairs.frame[pairs.frame["gap"].to_numpy() > 0]
     if cut:
         keys = ROW_KEYS[by]
         if by == "manager":
-            under, managers = _under_managers(repo, pairs.subset(pairs.frame["gap"].to_numpy() > 0))
+            under, managers = _under_managers(repo, pairs.subset(pairs.frame["gap"].to_numpy() > 0), subtree)
             shown = {(m, s) for m, s in zip(rows["manager"], rows["skill"])}
             code = {m: i for i, m in enumerate(managers)}
             skill = {sid: i for i, sid in enumerate(pairs.skills)}

@@ -22,7 +22,7 @@ BY_TITLE = {
     "role": "role × skill",
     "skill": "skill",
     "person": "person",
-    "manager": "manager (everyone under them) × skill",
+    "manager": "manager (direct reports) × skill",
 }
 HEADERS = {
     "family": "Family", "role": "Role", "skill": "Skill", "manager": "Manager", "person": "Person", "name": "Name",
@@ -60,7 +60,8 @@ def title(report: GapReport) -> str:
 def _title_parts(report: GapReport) -> list[str]:
     """What the report is ('Skill gaps by ...'), then its scope: date, horizon, filters, --top."""
     query = report.query
-    parts = [f"Skill gaps by {BY_TITLE[query.by]}", f"as of {query.as_of.isoformat()}"]
+    title = "manager (everyone under them) × skill" if query.subtree else BY_TITLE[query.by]
+    parts = [f"Skill gaps by {title}", f"as of {query.as_of.isoformat()}"]
     if query.horizon_months:
         parts.append(f"requirements on {report.day.isoformat()} (+{query.horizon_months} months)")
     if query.families:
@@ -264,20 +265,21 @@ def _heat(report: GapReport) -> dict[str, Any]:
     from ..core.gaps import URGENCY_WEIGHT
 
     cells = report.heat
-    families = sorted(set(cells["family"]))
+    columns = sorted(set(cells["column"]))
+    where = "under" if report.heat_by == "manager" else "in"
     priorities = [URGENCY_WEIGHT[u] * b for u, b in zip(cells["urgency"], cells["below"].tolist())]
     highest = max(priorities, default=0)
     by_skill: dict[str, dict[str, dict[str, Any]]] = {}
     urgency_of: dict[str, str] = {}
-    for family, skill, urgency, required, below, priority in zip(
-        cells["family"], cells["skill"], cells["urgency"], cells["required"].tolist(), cells["below"].tolist(), priorities
+    for column, skill, urgency, required, below, priority in zip(
+        cells["column"], cells["skill"], cells["urgency"], cells["required"].tolist(), cells["below"].tolist(), priorities
     ):
         urgency_of[skill] = urgency
-        by_skill.setdefault(skill, {})[family] = {
+        by_skill.setdefault(skill, {})[column] = {
             "text": f"{below}/{required}",
             "share": _percent(below, required),
             "cls": _bucket(priority, highest),
-            "tip": f"{_skill_name(report, skill)} in {family}: {below} of {required} below requirement, priority {priority}",
+            "tip": f"{_skill_name(report, skill)} {where} {column}: {below} of {required} below requirement, priority {priority}",
         }
     groups = []
     for urgency in URGENCIES:
@@ -285,10 +287,10 @@ def _heat(report: GapReport) -> dict[str, Any]:
         if skills:
             groups.append({
                 "urgency": urgency,
-                "skills": [{"id": s, "name": _skill_name(report, s), "cells": [by_skill[s].get(f) for f in families]}
+                "skills": [{"id": s, "name": _skill_name(report, s), "cells": [by_skill[s].get(c) for c in columns]}
                            for s in skills],
             })
-    return {"families": families, "groups": groups, "highest": highest}
+    return {"columns": columns, "label": "Manager" if report.heat_by == "manager" else "Family", "groups": groups, "highest": highest}
 
 
 def _first_actions(report: GapReport, limit: int = 3) -> list[str]:
