@@ -28,9 +28,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    # Plain help, as click lays it out: Typer's Rich panels label every flag `<bool>` (even
-    # --help) and every list `<list[str]>`, whatever metavar says.
-    rich_markup_mode=None,
 )
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -40,7 +40,6 @@ import_app = typer.Typer(
     name="import",
     help="Bring spreadsheets and LMS records into the repo: ratings, roles, xapi.",
     no_args_is_help=True,
-    rich_markup_mode=None,  # as the app's (cli/common.py)
 )
 app.add_typer(import_app, name="import")
 
