@@ -159,6 +159,25 @@ def test_checkins_of_the_last_90_days_in_date_order(basic) -> None:
     assert [c.date for c in build_packet(basic, "uma", date(2026, 8, 1)).checkins] == [date(2026, 5, 4), date(2026, 7, 10)]
 
 
+@pytest.mark.parametrize("applied, state", [("true", "done"), ("false", "missed")])
+def test_a_later_check_in_says_whether_the_assignment_was_done(tmp_path: Path, applied: str, state: str) -> None:
+    """uma's 07-10 assignment (due 08-08) is reported on at 08-20; the 08-20 one (due 09-03) is
+    the latest when a check-in of 09-10 reports, so that one reports on it and not on 07-10."""
+    repo = tmp_path / "basic"
+    shutil.copytree(FIXTURES / "packet-basic", repo)
+    edit(repo, "checkins/uma-2026-08-20.yaml", "  apply_due: 2026-09-03\n", f"  apply_due: 2026-09-03\n  applied: {applied}\n")
+    packet = build_packet(load(repo), "uma", AS_OF)
+    first, second = packet.checkins
+    assert (first.apply_state, first.apply_reported, first.apply_days) == (state, date(2026, 8, 20), None)
+    assert f"**{state}** (said on 2026-08-20)" in render_packet(packet, "markdown", template_dirs(repo, None))
+    assert (second.apply_state, second.apply_reported) == ("past due", None)  # nobody has said yet
+    (repo / "checkins" / "uma-2026-09-10.yaml").write_text(
+        "person: uma\nmanager: mara\ndate: 2026-09-10\ntype: one-on-one\nlearning:\n  applied: true\n", encoding="utf-8")
+    first, second, third = build_packet(load(repo), "uma", AS_OF).checkins
+    assert (first.apply_state, second.apply_state, second.apply_reported) == (state, "done", date(2026, 9, 10))
+    assert third.apply_state is None
+
+
 def test_last_four_review_periods(basic) -> None:
     reviews = build_packet(basic, "uma", AS_OF).reviews
     assert [(r.period, r.rating) for r in reviews] == [("2025Q4", 3), ("2026Q1", 3), ("2026Q2", 2), ("2026Q3", 3)]

@@ -327,6 +327,9 @@ class LearningBlock(Model):
     barriers: str | None = Field(None, **_d("What got in the way.", "Sprint load left no time in week 2."))
     apply: str | None = Field(None, **_d("A micro-application assignment.", "Write the cohort query for the churn dashboard"))
     apply_due: Day | None = Field(None, **_d("When the assignment is due (within 14 days).", "2026-07-28"))
+    applied: bool | None = Field(None, **_d(
+        "Whether the application assignment agreed at an earlier check-in (the latest not yet reported on) was done: "
+        "true or false; left out when it was not discussed.", True))
 
     @property
     def substantive(self) -> bool:

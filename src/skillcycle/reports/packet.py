@@ -179,8 +179,9 @@ class CheckinRow:
     barriers: str | None
     apply: str | None
     apply_due: date | None
-    apply_state: str | None  # due | past due | no due date; None without an assignment
+    apply_state: str | None  # done | missed | due | past due | no due date; None without an assignment
     apply_days: int | None  # days from as-of to apply_due (negative: past)
+    apply_reported: date | None  # the check-in that said it was done or missed
     goal_notes: list[tuple[str, str, str]]  # (goal id, goal title, note)
     notes: str | None
     substantive: bool
@@ -311,7 +312,8 @@ class _Context:
         )
         ctx.goal_facts = [f for f in goal_facts(repo, as_of) if f.person == person]
         ctx.goal_rows = _goals(ctx)
-        ctx.checkin_rows = [_checkin_row(ctx, c) for c in checkins if c.date >= ctx.window_start]
+        reported = _apply_reports(checkins)
+        ctx.checkin_rows = [_checkin_row(ctx, c, reported.get(i)) for i, c in enumerate(checkins) if c.date >= ctx.window_start]
         return ctx
 
     @property
@@ -554,11 +556,26 @@ def _text(value: str | None) -> str | None:
     return value if value and value.strip() else None
 
 
-def _checkin_row(ctx: _Context, checkin: Checkin) -> CheckinRow:
+def _apply_reports(checkins: list[Checkin]) -> dict[int, tuple[bool, date]]:
+    """Per check-in (index) that set an assignment, what a later one reported of it: (done, date).
+    A check-in's `applied` reports on the latest earlier assignment not yet reported on."""
+    open_ones: list[int] = []
+    reports: dict[int, tuple[bool, date]] = {}
+    for i, checkin in enumerate(checkins):
+        if checkin.learning.applied is not None and open_ones:
+            reports[open_ones.pop()] = (checkin.learning.applied, checkin.date)
+        if _text(checkin.learning.apply):
+            open_ones.append(i)
+    return reports
+
+
+def _checkin_row(ctx: _Context, checkin: Checkin, reported: tuple[bool, date] | None) -> CheckinRow:
     block = checkin.learning
     apply, due = _text(block.apply), block.apply_due
     state = days = None
-    if apply:
+    if apply and reported is not None:
+        state = "done" if reported[0] else "missed"
+    elif apply:
         if due is None:
             state = "no due date"
         else:
@@ -569,7 +586,7 @@ def _checkin_row(ctx: _Context, checkin: Checkin) -> CheckinRow:
     return CheckinRow(
         date=checkin.date, type=checkin.type, with_=with_,
         progress=_text(block.progress), barriers=_text(block.barriers), apply=apply, apply_due=due,
-        apply_state=state, apply_days=days,
+        apply_state=state, apply_days=days, apply_reported=reported[1] if apply and reported else None,
         goal_notes=[(n.goal, ctx.goal_titles.get(n.goal, n.goal), n.note) for n in checkin.goals if _text(n.note)],
         notes=_text(checkin.notes), substantive=block.substantive,
     )
