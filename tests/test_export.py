@@ -199,3 +199,10 @@ def test_round_trip_gives_the_same_gaps(source: Path, as_of: date, tmp_path: Pat
     # and the copy exports the same gap table, byte for byte
     again = {t.name: t for t in build_tables(copy, as_of)}
     assert again["gaps"].rows == {t.name: t for t in build_tables(original, as_of)}["gaps"].rows
+
+
+def test_help_names_every_table_written() -> None:
+    from skillcycle.cli.export import export
+
+    named = " ".join((export.__doc__ or "").split()).replace("check-ins", "checkins").replace("current levels", "current_levels")
+    assert [name for name in TABLES if name not in named] == []

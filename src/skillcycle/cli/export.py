@@ -33,7 +33,7 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Overwrite table files that already exist in --out.")] = False,
     repo: RepoOption = None,
 ) -> None:
-    """Write one tidy table per entity (skills, roles, requirements, people, ratings, current levels,
+    """Write one tidy table per entity (skills, resources, roles, requirements, people, ratings, current levels,
     goals, check-ins, reviews, openings, completions, gaps) for spreadsheets, pandas, DuckDB or a warehouse."""
     from ..reports.exporting import build_tables
     from ..render.export import FORMATS, check_format
