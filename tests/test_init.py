@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import json
+import os
 import re
 import subprocess
 import sys
@@ -57,7 +58,7 @@ def test_default_anchor_is_today_and_validate_passes_without_warnings(tmp_path):
 
 def test_same_anchor_same_bytes(tmp_path):
     for name in ("a", "b"):
-        assert init(str(tmp_path / name), "--as-of", "2026-08-15", "--organization", "Acme").exit_code == 0
+        assert init(str(tmp_path / name), "--as-of", "2026-08-15", "--organization", "Acme", "--install", "skillcycle==0.1.0").exit_code == 0
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
     assert tree(tmp_path / "a") == {rel: text.encode() for rel, text in plan(date(2026, 8, 15), "Acme", "skillcycle==0.1.0").items()}
 
@@ -179,3 +180,49 @@ def test_scaffolded_pre_commit_config_is_valid(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _install_step(files: dict[str, str]) -> str:
+    workflow = yaml.safe_load(files[".github/workflows/skillcycle.yml"])
+    return next(step["run"] for step in workflow["jobs"]["skills"]["steps"] if step.get("name") == "Install skillcycle")
+
+
+@pytest.mark.parametrize("direct_url, expected", [
+    (None, "skillcycle==0.1.0"),  # from a package index
+    ('{"url": "https://github.com/acme/skillcycle", "vcs_info": {"vcs": "git", "commit_id": "0123abc"}}',
+     "git+https://github.com/acme/skillcycle@0123abc"),
+    ('{"url": "https://example.org/skillcycle-0.1.0.tar.gz", "archive_info": {}}', "https://example.org/skillcycle-0.1.0.tar.gz"),
+    ('{"url": "file:///work/skillcycle", "dir_info": {"editable": true}}', None),  # a checkout on this machine
+    ('{"url": "https://example.org/a b.tar.gz"}', None),  # not safe to put in the step
+    ("not json", None),
+])
+def test_the_install_source_is_where_this_skillcycle_came_from(direct_url, expected) -> None:
+    from skillcycle.reports.scaffold import install_source
+
+    assert install_source(direct_url, "0.1.0") == expected
+
+
+def test_the_workflows_install_step_runs(tmp_path) -> None:
+    """Without a source the step fails, saying what to fill in; with --install it installs that."""
+    import subprocess
+
+    unknown = _install_step(plan(date(2026, 8, 15), "Acme", None))
+    done = subprocess.run(["bash", "-e", "-c", unknown], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "say where to install skillcycle from" in done.stderr
+    project = Path(__file__).resolve().parent.parent
+    assert init(str(tmp_path / "repo"), "--as-of", "2026-08-15", "--install", str(project)).exit_code == 0
+    step = _install_step({".github/workflows/skillcycle.yml": (tmp_path / "repo" / ".github/workflows/skillcycle.yml").read_text()})
+    assert step == f'pip install "{project}"'
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    # the step as CI runs it, with this venv's pip; dependencies left out (the suite has them)
+    done = subprocess.run(["bash", "-e", "-c", step], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}", "PIP_NO_DEPS": "1"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    listed = subprocess.run([str(venv / "bin" / "pip"), "list"], capture_output=True, text=True, timeout=120).stdout
+    assert "skillcycle" in listed
+
+
+def test_init_refuses_an_install_source_it_cannot_quote(tmp_path) -> None:
+    result = init(str(tmp_path / "repo"), "--install", 'x"; rm -rf ~')
+    assert result.exit_code == 2 and "--install" in result.stderr and not (tmp_path / "repo").exists()

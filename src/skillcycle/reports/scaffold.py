@@ -19,6 +19,7 @@ so the same anchor always gives byte-identical files and `validate --as-of
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
@@ -105,8 +106,39 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def plan(anchor: date, organization: str, pip_requirement: str) -> dict[str, str]:
-    """Every file `init` writes, repo-relative path -> text, sorted by path."""
+# What a pip requirement in the workflow may hold: it is written between double quotes in a
+# shell command of a YAML file, so quotes, `$`, backslashes and backticks are refused.
+REQUIREMENT = re.compile(r"[A-Za-z0-9._+@:/=<>!~,\-\[\]#%?&]+\Z")
+
+
+def install_source(direct_url: str | None, version: str) -> str | None:
+    """The pip requirement a CI machine can install this skillcycle from, or None.
+
+    `direct_url` is the installed distribution's direct_url.json (PEP 610), None when pip
+    took it from a package index: then `skillcycle==version`. A repository (vcs_info) gives
+    `git+URL@commit`, an archive on the web its URL; a folder or file on this machine
+    (an editable checkout, a local wheel) nothing another machine could reach."""
+    if direct_url is None:
+        return f"skillcycle=={version}"
+    try:
+        info = json.loads(direct_url)
+    except ValueError:
+        return None
+    url = info.get("url", "") if isinstance(info, dict) else ""
+    if not isinstance(url, str) or not url.startswith(("https://", "http://", "ssh://", "git@")):
+        return None
+    vcs = info.get("vcs_info")
+    if isinstance(vcs, dict):
+        commit = vcs.get("commit_id", "")
+        found = f"{vcs.get('vcs', 'git')}+{url}" + (f"@{commit}" if commit else "")
+    else:
+        found = url
+    return found if REQUIREMENT.match(found) else None
+
+
+def plan(anchor: date, organization: str, pip_requirement: str | None) -> dict[str, str]:
+    """Every file `init` writes, repo-relative path -> text, sorted by path. Without a
+    `pip_requirement` the workflow's install step fails, saying what to fill in."""
     dates = Dates.from_anchor(anchor)
     names = {
         "calibration_quarter": Quarter.containing(dates.calibration).label.lower(),
