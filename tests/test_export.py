@@ -97,7 +97,7 @@ def test_formulas_are_neutralised_in_csv_and_xlsx(tiny: Path, tmp_path: Path) ->
     assert people["lin"]["name"].startswith("'=HYPERLINK(")
     openpyxl = pytest.importorskip("openpyxl")
     assert export(tiny, tmp_path / "xlsx", "--format", "xlsx").exit_code == 0
-    sheet = openpyxl.load_workbook(tmp_path / "xlsx" / "people.xlsx").active
+    sheet = openpyxl.load_workbook(tmp_path / "xlsx" / "skillcycle-export.xlsx")["people"]
     names = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
     assert names["lin"].value.startswith("'=HYPERLINK(") and names["lin"].data_type == "s"
 
@@ -133,10 +133,29 @@ def test_parquet_has_typed_columns(tiny: Path, tmp_path: Path) -> None:
 def test_xlsx_has_real_dates_and_numbers(tiny: Path, tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     assert export(tiny, tmp_path / "out", "--format", "xlsx").exit_code == 0
-    rows = list(openpyxl.load_workbook(tmp_path / "out" / "ratings.xlsx").active.values)
+    book = openpyxl.load_workbook(tmp_path / "out" / "skillcycle-export.xlsx")
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["skillcycle-export.xlsx"]  # one workbook
+    assert book.sheetnames == list(TABLES)  # a sheet per table, in the documented order
+    sheet = book["ratings"]
+    rows = list(sheet.values)
     assert rows[0] == tuple(c.name for c in TABLES["ratings"].columns)
     first = dict(zip(rows[0], rows[1]))
     assert first["level_rank"] == 2 and first["date"].date() == date(2026, 6, 18)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+    files = sheet.cell(1, sheet.max_column).column_letter  # the `file` column: paths like assessments/2026q2.yaml
+    assert sheet.column_dimensions[files].width == max(len(str(v)) for (v,) in sheet.iter_rows(min_col=sheet.max_column, max_col=sheet.max_column, values_only=True)) + 2
+    again = tmp_path / "again"
+    assert export(tiny, again, "--format", "xlsx").exit_code == 0
+    assert (again / "skillcycle-export.xlsx").read_bytes() == (tmp_path / "out" / "skillcycle-export.xlsx").read_bytes()
+
+
+def test_whole_ratings_are_integers_in_csv(tiny: Path, tmp_path: Path) -> None:
+    assert export(tiny, tmp_path / "out").exit_code == 0
+    reviews = read_csv(tmp_path / "out" / "reviews.csv")
+    assert sorted((r["person"], r["rating"]) for r in reviews) == [("ada", "3"), ("lin", "2")]  # not 3.0, 2.0
+    from skillcycle.render.export import _csv_column
+
+    assert _csv_column((3.0, 3.5, None), "float") == [3, 3.5, ""]  # a half point stays one
 
 
 @pytest.mark.parametrize(("fmt", "module", "extra"), [("parquet", "pyarrow", "parquet"), ("xlsx", "openpyxl", "xlsx")])

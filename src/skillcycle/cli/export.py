@@ -22,7 +22,7 @@ from .common import (
 from ..core.extras import MissingExtra
 
 
-FormatOption = format_option(("csv", "parquet", "xlsx"), "csv, parquet (extra: parquet) or xlsx (extra: xlsx).")
+FormatOption = format_option(("csv", "parquet", "xlsx"), "csv or parquet (extra: parquet), a file per table; or xlsx (extra: xlsx), one workbook with a sheet per table.")
 
 
 @app.command("export")
@@ -46,13 +46,14 @@ def export(
         raise fail(f"--out {out} is a file; give a folder", EXIT_USAGE)
     day = as_of_date(as_of)
     tables = build_tables(open_repo(repo, day), day)
-    targets = [(out / f"{table.name}.{fmt}", table) for table in tables]
-    existing = [path.name for path, _ in targets if path.exists()]
+    files = {out / name: content for name, content in FORMATS[fmt](tables, day).items()}  # all rendered before any write
+    existing = [path.name for path in files if path.exists()]
     if existing and not force:
         raise fail(f"{len(existing)} file(s) already in {out}: {', '.join(existing)}; use --force to overwrite them", EXIT_USAGE)
-    contents = [(path, FORMATS[fmt](table), len(table.rows)) for path, table in targets]  # all rendered before any write
-    write_files({path: content for path, content, _ in contents})
-    width = max(len(path.name) for path, _, _ in contents)
-    for path, _, rows in contents:
-        say(f"  {path.name.ljust(width)}  {rows:>7} row{'s' * (rows != 1)}")
-    say(f"exported {len(contents)} tables as of {day.isoformat()} to {out}")
+    write_files(files)
+    width = max(len(table.name) for table in tables)
+    for table in tables:
+        rows = len(table.rows)
+        say(f"  {table.name.ljust(width)}  {rows:>7} row{'s' * (rows != 1)}")
+    written = next(iter(files)).name if len(files) == 1 else f"{len(files)} files"
+    say(f"exported {len(tables)} tables as of {day.isoformat()} to {out} ({written})")

@@ -4,13 +4,12 @@ only: every value comes from calibration.calibration_sheet."""
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
-from ..core.extras import need
 from ..core.levels import Level
-from ..core.safetext import json_text, spreadsheet_safe
+from ..core.safetext import json_text
 from . import table as tables
+from . import workbook
 from .table import Column, Table, fmt
 
 if TYPE_CHECKING:
@@ -62,43 +61,31 @@ def to_html(sheet: CalibrationSheet) -> str:
 def to_xlsx(sheet: CalibrationSheet) -> bytes:
     """The sheet to fill: `calibration` (every row; `proposed` offers the four levels) and a
     `summary` of statuses per person. Text is made safe to open (no formulas, no illegal characters)."""
-    openpyxl = need("openpyxl", "--format xlsx")
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
+    book = workbook.new_book("--format xlsx")
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from ..reports.calibration import COLUMNS, STATUSES
 
-    def safe(value):
-        return ILLEGAL_CHARACTERS_RE.sub("", spreadsheet_safe(value)) if isinstance(value, str) else value
-
-    book = openpyxl.Workbook()
     main = book.active
     main.title = "calibration"
     main.append(COLUMNS)
     for row in sheet.rows:
-        main.append([safe(v) for v in row.values()])
+        main.append([workbook.safe(v) for v in row.values()])
     proposed = COLUMNS.index("proposed") + 1
     choice = DataValidation(type="list", formula1='"' + ",".join(level.slug for level in Level) + '"', allow_blank=True,
                             showErrorMessage=True, errorTitle="Not a level", error="Pick none, foundational, proficient or expert.")
     main.add_data_validation(choice)
-    column = openpyxl.utils.get_column_letter(proposed)
+    column = get_column_letter(proposed)
     choice.add(f"{column}2:{column}{max(len(sheet.rows) + 1, 2)}")
     summary = book.create_sheet("summary")
     summary.append(["person", "name", *STATUSES])
     for person in dict.fromkeys(r.person for r in sheet.rows):
         mine = [r for r in sheet.rows if r.person == person]
-        summary.append([safe(person), safe(mine[0].name), *(sum(1 for r in mine if r.status == s) for s in STATUSES)])
+        summary.append([workbook.safe(person), workbook.safe(mine[0].name), *(sum(1 for r in mine if r.status == s) for s in STATUSES)])
     for page in (main, summary):
-        for cell in page[1]:
-            cell.font = Font(bold=True)
-        page.freeze_panes = "A2"
-        for column_cells in page.iter_cols(min_row=1, max_row=page.max_row):
-            width = max(len(str(c.value)) if c.value is not None else 0 for c in column_cells)
-            page.column_dimensions[column_cells[0].column_letter].width = min(max(width + 2, 8), 60)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        workbook.finish(page)
+    return workbook.to_bytes(book, sheet.cutoff)
 
 
 # --- rater drift ---------------------------------------------------------------------------

@@ -1,18 +1,22 @@
-"""`skillcycle export` output: each tidy table (reports/exporting.py) as CSV, Parquet or XLSX bytes."""
+"""`skillcycle export` output: the tidy tables (reports/exporting.py) as a CSV or Parquet file each, or one XLSX workbook."""
 
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Callable
 
 from ..core.extras import need
-from ..core.safetext import spreadsheet_safe
 from ..reports.exporting import ExportTable
+from . import workbook
 from .table import to_csv
 
 
 def _csv_column(values: tuple, kind: str) -> list:
-    """One column's cells as CSV text: true/false, ISO dates, numbers as is, missing as empty."""
+    """One column's cells as CSV text: true/false, ISO dates, whole floats as integers (a
+    rating of 3, not 3.0), other numbers as they are, missing as empty."""
+    if kind == "float":
+        return ["" if v is None else int(v) if float(v).is_integer() else v for v in values]
     if kind == "bool":
         return ["" if v is None else "true" if v else "false" for v in values]
     if kind == "date":
@@ -40,34 +44,32 @@ def to_parquet_bytes(table: ExportTable) -> bytes:
     return buffer.getvalue()
 
 
-def to_xlsx_bytes(table: ExportTable) -> bytes:
-    openpyxl = need("openpyxl", "--format xlsx")
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = table.name[:31]
-    sheet.append(table.headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    date_columns = [i for i, c in enumerate(table.spec.columns) if c.type == "date"]
-    for row in table.rows:
-        sheet.append([
-            ILLEGAL_CHARACTERS_RE.sub("", spreadsheet_safe(v)) if isinstance(v, str) else v for v in row
-        ])
-        for i in date_columns:
-            sheet.cell(sheet.max_row, i + 1).number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+WORKBOOK = "skillcycle-export.xlsx"
 
 
-FORMATS: dict[str, Callable[[ExportTable], bytes]] = {
-    "csv": lambda table: to_csv_text(table).encode("utf-8"),
-    "parquet": to_parquet_bytes,
-    "xlsx": to_xlsx_bytes,
+def to_workbook(tables: list[ExportTable], day: date) -> bytes:
+    """One workbook, a sheet per table in TABLES order: a frozen, filtered header row, dates
+    as date cells, columns as wide as their text."""
+    book = workbook.new_book("--format xlsx")
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(table.name[:31])
+        sheet.append(table.headers)
+        for row in table.rows:
+            sheet.append([workbook.safe(v) for v in row])
+        workbook.finish(sheet, tuple(i for i, c in enumerate(table.spec.columns) if c.type == "date"))
+    return workbook.to_bytes(book, day)
+
+
+def _each(render: Callable[[ExportTable], bytes], extension: str) -> Callable[[list[ExportTable], date], dict[str, bytes]]:
+    return lambda tables, day: {f"{table.name}.{extension}": render(table) for table in tables}
+
+
+# Each format: the tables of an as-of date -> the files to write (name -> bytes).
+FORMATS: dict[str, Callable[[list[ExportTable], date], dict[str, bytes]]] = {
+    "csv": _each(lambda table: to_csv_text(table).encode("utf-8"), "csv"),
+    "parquet": _each(to_parquet_bytes, "parquet"),
+    "xlsx": lambda tables, day: {WORKBOOK: to_workbook(tables, day)},
 }
 
 
