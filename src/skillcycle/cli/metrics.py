@@ -69,6 +69,6 @@ def _print_rich(report) -> None:
     for table in render.tables(report):
         console.print()
         if table.rows:
-            console.print(to_rich(table))
+            console.print(to_rich(table, console.width))
         else:
             say(f"{table.title}: none")

@@ -38,7 +38,8 @@ def _answer(repo: Path | None, as_of: str | None, key: tuple, make, terminal_vie
     lines, table = shown
     for line in lines:
         say(line)
-    out_console().print(to_rich(table))
+    console = out_console()
+    console.print(to_rich(table, console.width))
 
 
 @app.command()

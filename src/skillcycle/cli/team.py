@@ -84,4 +84,4 @@ def _print_rich(report) -> None:
     say(render.heading(report))
     for table in render.to_tables(report):
         console.print()
-        console.print(to_rich(table))
+        console.print(to_rich(table, console.width))

@@ -129,6 +129,11 @@ def _style_priority(top: int, value: Any) -> str | None:
     return "bold red" if 3 * value >= 2 * top else "yellow" if 3 * value >= top else None
 
 
+# What a narrow terminal leaves out first: the breakdowns the other columns and the summary
+# line already imply, then the mean gap.
+TERMINAL_DROP = {"unassessed": 3, "reskill": 2, "upskill": 2, "mean_gap": 1}
+
+
 def to_table(report: GapReport) -> Table:
     rows = report.rows
     top_priority = int(rows["priority"].max()) if len(rows) else 0
@@ -147,7 +152,7 @@ def to_table(report: GapReport) -> Table:
             record["name"] = names[record["person"]]
         body.append([record[c] for c in columns])
     return Table(
-        columns=[Column(HEADERS[c], "right" if c in NUMBERS else "left", styles.get(c)) for c in columns],
+        columns=[Column(HEADERS[c], "right" if c in NUMBERS else "left", styles.get(c), TERMINAL_DROP.get(c, 0)) for c in columns],
         rows=body,
         title=title(report),
         caption=summary_line(report),

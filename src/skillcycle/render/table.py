@@ -23,6 +23,7 @@ class Column:
     header: str
     align: str = "left"  # left | right
     style: Callable[[Cell], str | None] | None = None  # Rich style per value, terminal only
+    drop: int = 0  # on a terminal too narrow for every column: 0 never left out, higher left out first (a level at once)
 
 
 @dataclass
@@ -43,19 +44,42 @@ def cell_text(value: Cell) -> str:
     return show_controls(str(value))
 
 
-def to_rich(table: Table) -> RichTable:
+def to_rich(table: Table, width: int | None = None) -> RichTable:
+    """A Rich table that fits `width` (the terminal's) without breaking a word or an id: each
+    column is at least as wide as its longest word, text wraps between words, and when even
+    that is too wide the columns marked `drop` are left out (highest first), with a note."""
+    texts = [[cell_text(value) for value in row] for row in table.rows]
+    narrowest = [max([_longest_word(column.header)] + [_longest_word(row[i]) for row in texts])
+                 for i, column in enumerate(table.columns)]
+    kept = list(range(len(table.columns)))
+    if width is not None:
+        for level in sorted({c.drop for c in table.columns if c.drop}, reverse=True):
+            if sum(narrowest[k] for k in kept) + 3 * len(kept) + 1 <= width:  # a cell's padding and rule: 3
+                break
+            kept = [k for k in kept if table.columns[k].drop != level]
+    left_out = [table.columns[i].header for i in range(len(table.columns)) if i not in kept]
+    caption = table.caption
+    if left_out:
+        note = f"Left out to fit {width} columns: {', '.join(left_out)} (a wider terminal or --format markdown shows them)."
+        caption = f"{caption}\n{note}" if caption else note
     rich = RichTable(
-        title=_plain_text(table.title), caption=_plain_text(table.caption), caption_justify="left", header_style="bold"
+        title=_plain_text(table.title), caption=_plain_text(caption), caption_justify="left", header_style="bold"
     )
-    for column in table.columns:
-        rich.add_column(Text(show_controls(column.header)), justify=column.align, overflow="fold")
-    for row in table.rows:
+    for i in kept:
+        column = table.columns[i]
+        rich.add_column(Text(show_controls(column.header)), justify=column.align, overflow="fold", min_width=narrowest[i])
+    for row, text in zip(table.rows, texts):
         cells = []
-        for column, value in zip(table.columns, row):
+        for i in kept:
+            column, value = table.columns[i], row[i]
             style = column.style(value) if column.style else None
-            cells.append(Text(cell_text(value), style=style or ""))  # Text: user data never parsed as markup
+            cells.append(Text(text[i], style=style or ""))  # Text: user data never parsed as markup
         rich.add_row(*cells)
     return rich
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
 
 
 def _plain_text(text: str | None) -> Text | None:
@@ -109,7 +133,7 @@ def print_table(table: Table, console: Console | None = None) -> None:
     """Rich on a terminal, aligned plain text when piped (no colour codes in files)."""
     console = console or Console(highlight=False)
     if console.is_terminal:
-        console.print(to_rich(table))
+        console.print(to_rich(table, console.width))
     else:
         console.print(to_plain(table), markup=False, highlight=False, soft_wrap=True)
 
