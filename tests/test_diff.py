@@ -26,6 +26,7 @@ from skillcycle.reports.repodiff import (
     read_revision,
     resolve,
 )
+from skillcycle.render.diff import summary, to_md, to_text
 from skillcycle.reports.scaffold import plan
 from skillcycle.core.yamlstrict import MAX_BYTES
 
@@ -218,6 +219,21 @@ def test_requirements_now_and_scheduled():
         ("2027-04-01", "cloud-infrastructure", None, "foundational", "added"),
     ]
     assert [(r["skill"], r["below_before"], r["below_after"], r["priority_after"]) for r in diff.gaps] == [("testing", 1, 2, 4)]
+
+
+def test_an_urgency_change_is_listed_with_the_gap_rows_it_moves():
+    """The cause and its knock-on effect: testing's urgency medium -> high, so its gap row's
+    priority goes from 2 x 1 below to 3 x 1 below; a new skill is listed as added."""
+    base = scaffold()
+    head = edit(base, "competencies.yaml", "    name: Automated testing\n    group: Engineering\n    category: technical\n    urgency: medium\n",
+                "    name: Automated testing\n    group: Engineering\n    category: technical\n    urgency: high\n")
+    head = edit(head, "competencies.yaml", "skills:\n", "skills:\n  - {id: data-contracts, name: Data contracts, category: technical}\n")
+    diff = compare(side(base), side(head), AS_OF)
+    assert [(r["skill"], r["change"], r["field"], r["before"], r["after"]) for r in diff.skills] == [
+        ("data-contracts", "added", "urgency", None, "low"), ("testing", "changed", "urgency", "medium", "high")]
+    assert [(r["skill"], r["priority_before"], r["priority_after"]) for r in diff.gaps] == [("testing", 2, 3)]
+    assert summary(diff).startswith("2 competency map changes, 1 gap row moved")
+    assert "Competency map" in to_text(diff) and "| testing | Automated testing | changed | urgency | medium | high |" in to_md(diff)
 
 
 def test_goals_added_dropped_edited_removed():

@@ -34,6 +34,8 @@ def tables(diff: RepoDiff) -> list[Table]:
 
     add("People", ["person", "change", "field", "before", "after"],
         [[r["person"], r["change"], r["field"], r["before"], r["after"]] for r in diff.people])
+    add("Competency map", ["skill", "name", "change", "field", "before", "after"],
+        [[r["skill"], r["name"], r["change"], r["field"], r["before"], r["after"]] for r in diff.skills])
     add(f"Requirements on {diff.as_of.isoformat()}", ["role", "family", "skill", "before", "after", "change"],
         [[r["role"], r["family"], r["skill"], _label(r["before"]), _label(r["after"]), r["move"]] for r in diff.requirements])
     add("Scheduled requirement changes", ["role", "effective", "skill", "before", "after", "change"],
@@ -57,10 +59,11 @@ def tables(diff: RepoDiff) -> list[Table]:
 
 def summary(diff: RepoDiff) -> str:
     if diff.empty:
-        return "no changes to people, requirements, ratings, goals or gaps"
+        return "no changes to people, skills, requirements, ratings, goals or gaps"
     parts = []
     counts = [
-        (len(diff.people), "people change"), (len(diff.requirements) + len(diff.scheduled), "requirement change"),
+        (len(diff.people), "people change"), (len(diff.skills), "competency map change"),
+        (len(diff.requirements) + len(diff.scheduled), "requirement change"),
         (len(diff.ratings), "rating change"), (len(diff.levels), "level move"), (len(diff.goals), "goal change"),
         (len(diff.gaps), "gap row moved", "gap rows moved"),
     ]

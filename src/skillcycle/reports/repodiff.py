@@ -197,8 +197,9 @@ class RepoDiff:
     scheduled: list[dict] = field(default_factory=list)
     people: list[dict] = field(default_factory=list)
     gaps: list[dict] = field(default_factory=list)
+    skills: list[dict] = field(default_factory=list)
 
-    SECTIONS = ("people", "requirements", "scheduled", "ratings", "levels", "goals", "gaps")
+    SECTIONS = ("people", "skills", "requirements", "scheduled", "ratings", "levels", "goals", "gaps")
 
     @property
     def empty(self) -> bool:
@@ -349,6 +350,30 @@ def diff_requirements(base: Repo | None, head: Repo | None, as_of: date) -> tupl
     return now, later
 
 
+SKILL_FIELDS = ("urgency", "name", "category", "group")  # what of a skill reaches gaps and reports
+
+
+def diff_skills(base: Repo | None, head: Repo | None) -> list[dict]:
+    """The competency map's changes, by skill: added, removed, or a field of SKILL_FIELDS changed
+    (an urgency change is what moves every gap row of the skill)."""
+    skills_before = base.skills if base else {}
+    skills_after = head.skills if head else {}
+    rows = []
+    for sid in sorted(set(skills_before) | set(skills_after)):
+        before, after = skills_before.get(sid), skills_after.get(sid)
+        if before is None or after is None:
+            kept = after or before
+            rows.append({"skill": sid, "change": "added" if before is None else "removed", "field": "urgency",
+                         "before": None if before is None else before.urgency, "after": None if after is None else after.urgency,
+                         "name": kept.name})
+            continue
+        for name in SKILL_FIELDS:
+            vb, va = getattr(before, name), getattr(after, name)
+            if vb != va:
+                rows.append({"skill": sid, "change": "changed", "field": name, "before": vb, "after": va, "name": after.name})
+    return rows
+
+
 def diff_people(base: Repo | None, head: Repo | None) -> list[dict]:
     people_before = base.people if base else {}
     people_after = head.people if head else {}
@@ -406,4 +431,5 @@ def compare(base: Side, head: Side, as_of: date) -> RepoDiff:
         base=base.label, head=head.label, as_of=as_of,
         ratings=diff_ratings(b, h), levels=diff_levels(b, h, as_of), goals=diff_goals(b, h, as_of),
         requirements=requirements, scheduled=scheduled, people=diff_people(b, h), gaps=diff_gaps(b, h, as_of),
+        skills=diff_skills(b, h),
     )
