@@ -390,3 +390,11 @@ def test_performance_goals_are_listed_with_their_latest_note(basic) -> None:
     assert [(g.title, g.cycle, g.weight, g.status) for g in rows] == [
         ("Ship the churn dashboard", "2026Q3", 85, "open"), ("Automate the monthly board report", "2026Q2", 85, "due date passed"),
     ]
+
+
+def test_flags_come_by_urgency_and_size_then_in_rule_order(basic) -> None:
+    """uma: SQL (high urgency, weight 3) self-rated 2 tiers above: 3 x 2 = 6 comes first; the
+    barrier and the past-due assignment are about no skill (weight 0) and keep rule order."""
+    flags = build_packet(basic, "uma", AS_OF).flags
+    assert [(f.rule, f.weight) for f in flags][:3] == [("self-above-calibrated", 6), ("repeated-barrier", 0), ("apply-past-due", 0)]
+    assert [f.weight for f in flags] == sorted((f.weight for f in flags), reverse=True)

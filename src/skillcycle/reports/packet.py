@@ -28,7 +28,7 @@ from ..core.facts import (
     requirements_on,
     self_levels,
 )
-from ..core.gaps import person_gaps, person_tracks
+from ..core.gaps import URGENCY_WEIGHT, person_gaps, person_tracks
 from .mobility import fits, paths
 from .team import TeamQuery, team_report
 from ..core.levels import Level
@@ -203,6 +203,7 @@ class Flag:
     message: str
     evidence: list[str]  # the data that triggered it
     question: str
+    weight: int = 0  # urgency weight x size (tiers) of the skills it is about; 0 for the others
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,9 @@ def build_packet(repo: Repo, person: str, as_of: date) -> Packet:
     ctx.packet = packet
     if not packet.header.active:  # left, or not started yet: nothing to raise in a conversation
         return packet
-    return replace(packet, flags=[Flag(rule.id, *found) for rule in RULES for found in rule.check(ctx)])
+    flags = [Flag(rule.id, *found) for rule in RULES for found in rule.check(ctx)]
+    # The skills that matter most first (urgency weight x tiers); the others after, in rule order.
+    return replace(packet, flags=sorted(flags, key=lambda flag: -flag.weight))
 
 
 @dataclass
@@ -319,6 +322,11 @@ class _Context:
     @property
     def who(self):
         return self.repo.people[self.person]
+
+    def weight(self, skill: str | None, tiers: int) -> int:
+        """A flag's weight: the skill's urgency weight (gaps.URGENCY_WEIGHT) x tiers."""
+        found = self.repo.skills.get(skill) if skill else None
+        return URGENCY_WEIGHT[found.urgency] * max(tiers, 0) if found else 0
 
     @property
     def role(self) -> Role:
@@ -611,7 +619,8 @@ def _reviews(ctx: _Context) -> list[ReviewRow]:
 
 # --- flag rules -------------------------------------------------------------------
 
-Found = tuple[str, list[str], str]  # what a rule yields: message, evidence, question
+# What a rule yields: message, evidence, question, and optionally the flag's weight (Flag.weight).
+Found = tuple[str, list[str], str] | tuple[str, list[str], str, int]
 
 
 @dataclass(frozen=True)
@@ -626,7 +635,7 @@ RULES: list[FlagRule] = []
 
 
 def flag_rule(rule_id: str, condition: str, question: str):
-    """Register a rule; rules run, and their flags print, in registration order."""
+    """Register a rule; rules run in registration order, which is also the order of flags of the same weight."""
 
     def register(check: Callable[[_Context], Iterable[Found]]):
         RULES.append(FlagRule(rule_id, condition, question, check))
@@ -683,6 +692,7 @@ def goal_due_no_progress(ctx: _Context) -> Iterator[Found]:
             [f"goal {goal.id}: due {goal.due.isoformat()}, started {goal.start.isoformat()}, status active",
              f"no check-in note on {goal.id} between {goal.start.isoformat()} and {ctx.as_of.isoformat()}"],
             f"“{goal.title}” is due on {goal.due.isoformat()}: where are you with it, and what would make it achievable by then?",
+            ctx.weight(goal.skill, goal.target - (goal.current or Level.NONE)),
         )
 
 
@@ -699,6 +709,7 @@ def goal_overdue(ctx: _Context) -> Iterator[Found]:
                 f"Learning goal “{goal.title}” is overdue.",
                 [f"goal {goal.id}: due {goal.due.isoformat()}, target {goal.target.label}, current {_label(goal.current)}"],
                 f"“{goal.title}” was due on {goal.due.isoformat()}: give it more time, change the plan, or drop it?",
+                ctx.weight(goal.skill, goal.target - (goal.current or Level.NONE)),
             )
 
 
@@ -738,6 +749,7 @@ def goal_without_resources(ctx: _Context) -> Iterator[Found]:
                 f"Learning goal “{goal.title}” has no learning resources.",
                 [f"goal {goal.id}: resources empty"],
                 f"What will you learn {goal.skill_name} from: a course, a mentor, a stretch assignment?",
+                ctx.weight(goal.skill, goal.target - (goal.current or Level.NONE)),
             )
 
 
@@ -747,22 +759,23 @@ def goal_without_resources(ctx: _Context) -> Iterator[Found]:
     "You rate yourself {self} in {skill}, the current rating is {level}: what recent work shows {self}-level practice?",
 )
 def self_above_calibrated(ctx: _Context) -> Iterator[Found]:
-    for name, own, level, evidence in _self_and_current(ctx):
+    for skill, name, own, level, evidence in _self_and_current(ctx):
         if own - level >= SELF_ABOVE_TIERS:
             yield (
                 f"Self rating in {name} is {_tiers(own - level)} above the current level.", [evidence],
                 f"You rate yourself {own.label} in {name}, the current rating is {level.label}: what recent work shows {own.label}-level practice?",
+                ctx.weight(skill, own - level),
             )
 
 
-def _self_and_current(ctx: _Context) -> Iterator[tuple[str, Level, Level, str]]:
-    """(skill name, self level, current level, the evidence line) of each skill with both, by name."""
+def _self_and_current(ctx: _Context) -> Iterator[tuple[str, str, Level, Level, str]]:
+    """(skill, its name, self level, current level, the evidence line) of each skill with both, by name."""
     for skill in sorted(ctx.self, key=lambda s: (ctx.skill_name(s).casefold(), s)):
         if skill in ctx.current:
             own, own_day = ctx.self[skill]
             level, day, source = ctx.current[skill]
             name = ctx.skill_name(skill)
-            yield name, own, level, f"{name}: self {own.label} ({own_day.isoformat()}), current {level.label} ({source}, {day.isoformat()})"
+            yield skill, name, own, level, f"{name}: self {own.label} ({own_day.isoformat()}), current {level.label} ({source}, {day.isoformat()})"
 
 
 def _tiers(n: int) -> str:
@@ -775,11 +788,12 @@ def _tiers(n: int) -> str:
     "You rate yourself {self} in {skill}, the current rating is {level}: what would it take for you to see it that way?",
 )
 def self_below_calibrated(ctx: _Context) -> Iterator[Found]:
-    for name, own, level, evidence in _self_and_current(ctx):
+    for skill, name, own, level, evidence in _self_and_current(ctx):
         if level - own >= SELF_BELOW_TIERS:
             yield (
                 f"Self rating in {name} is {_tiers(level - own)} below the current level.", [evidence],
                 f"You rate yourself {own.label} in {name}, the current rating is {level.label}: what would it take for you to see it that way?",
+                ctx.weight(skill, level - own),
             )
 
 
@@ -797,20 +811,21 @@ def gap_without_goal(ctx: _Context) -> Iterator[Found]:
     where = f"no open learning goal in {ctx.cycle.previous().label} or {ctx.cycle.label}"
     evidence = [f"{row.skill_name}: required {row.required.label}, current {_label(row.current)}; {where}" for row in rows]
     unassessed = [row.skill_name for row in rows if row.current is None]
+    weight = sum(ctx.weight(row.skill, row.gap) for row in rows)
     if len(rows) == 1:
         row = rows[0]
         if unassessed:
             yield (f"{row.skill_name}: never assessed, and no learning goal.", evidence,
-                   f"{row.skill_name} has never been assessed: when can it be, so that we know whether it needs a learning goal?")
+                   f"{row.skill_name} has never been assessed: when can it be, so that we know whether it needs a learning goal?", weight)
             return
         yield (f"{row.skill_name}: a gap of {_tiers(row.gap)} with no learning goal.", evidence,
-               f"{row.skill_name} is {_tiers(row.gap)} below what your role requires: should it be a learning goal this cycle?")
+               f"{row.skill_name} is {_tiers(row.gap)} below what your role requires: should it be a learning goal this cycle?", weight)
         return
     names = ", ".join(row.skill_name for row in rows)
     ask = f"Which of {names} should be a learning goal this cycle?"
     if unassessed:
         ask += f" ({', '.join(unassessed)} never assessed: assess first.)"
-    yield (f"{len(rows)} skills below what your role requires, with no learning goal: {names}.", evidence, ask)
+    yield (f"{len(rows)} skills below what your role requires, with no learning goal: {names}.", evidence, ask, weight)
 
 
 @flag_rule(
@@ -867,6 +882,7 @@ def skill_root_cause_without_goal(ctx: _Context) -> Iterator[Found]:
         f"The {review.period} rating names {review.skill_name} as the root cause; no learning goal covers it.",
         [f"rating {review.rating:g} for {review.period}, root cause: skill ({review.skill_name})"],
         f"Your {review.period} rating named {review.skill_name} as the root cause: what learning goal would address it?",
+        ctx.weight(review.skill, 1),
     )
 
 
@@ -879,13 +895,15 @@ def team_relies_on_you(ctx: _Context) -> Iterator[Found]:
     state = team_report(ctx.repo, TeamQuery(as_of=ctx.as_of, manager=ctx.who.manager or ctx.person)).state
     if ctx.person not in {m.id for m in state.team.members}:
         return
-    only = sorted({ctx.skill_name(r.skill) for r in state.risks if r.kind == "single-point" and r.members == (ctx.person,)}, key=str.casefold)
+    only_ids = {r.skill for r in state.risks if r.kind == "single-point" and r.members == (ctx.person,)}
+    only = sorted({ctx.skill_name(skill) for skill in only_ids}, key=str.casefold)
     me = next(m for m in state.team.members if m.id == ctx.person)
     needed = {c.skill: c.needed for c in state.coverage}
     # a skill nobody holds that the person is still growing toward (not one they already meet)
     nobody = sorted({r.skill for r in state.risks if r.kind == "critical-gap" and me.level(r.skill) < needed[r.skill]})
     growing = active_learning_goals(ctx.repo, [m.id for m in state.team.members if not m.vacancy], nobody, ctx.as_of)
-    alone = sorted({ctx.skill_name(skill) for skill, people in growing.groupby("skill", observed=True)["person"] if set(people) == {ctx.person}}, key=str.casefold)
+    alone_ids = {skill for skill, people in growing.groupby("skill", observed=True)["person"] if set(people) == {ctx.person}}
+    alone = sorted({ctx.skill_name(skill) for skill in alone_ids}, key=str.casefold)
     if not only and not alone:
         return
     evidence = [f"{state.team.label}: the only one at proficient or above in {name}" for name in only]
@@ -895,7 +913,8 @@ def team_relies_on_you(ctx: _Context) -> Iterator[Found]:
         f"The team relies on you for {', '.join(only)}." if only else "",
         f"You are the only one in the team learning {', '.join(alone)}, which nobody there holds yet." if alone else "",
     ) if part)
-    yield (message, evidence, f"The team relies on you for {skills}: who could learn it from you, and what would make that easier?")
+    yield (message, evidence, f"The team relies on you for {skills}: who could learn it from you, and what would make that easier?",
+           sum(ctx.weight(skill, 1) for skill in only_ids | alone_ids))
 
 
 def rules_markdown() -> str:
