@@ -41,6 +41,7 @@ def review_packet(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of printing it.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
     templates: Annotated[Optional[Path], typer.Option("--templates", help="Folder of templates that override the shipped ones (before the repo's own templates/).", show_default=False)] = None,
+    full: Annotated[bool, typer.Option("--full", help="HTML: every check-in whole and every level description, past two printed pages (Markdown always has them).")] = False,
 ) -> None:
     """Prepare the review packet of PERSON: gaps, learning goals, check-ins, ratings, flags and coaching questions."""
     from ..render.packet import TemplateProblem, template_dirs
@@ -57,19 +58,19 @@ def review_packet(
     skills = open_repo(root, day)
     dirs = template_dirs(root, templates)
     try:
-        _packets(skills, person, manager, out_dir, day, format, dirs, output, force)
+        _packets(skills, person, manager, out_dir, day, format, dirs, output, force, full)
     except TemplateProblem as exc:
         raise fail(str(exc)) from None
 
 
-def _packets(skills, person, manager, out_dir, day, fmt, dirs, output, force) -> None:
+def _packets(skills, person, manager, out_dir, day, fmt, dirs, output, force, full) -> None:
     from ..reports.packet import build_packet, people_read
     from ..render.packet import EXTENSIONS, render_index, render_packet
 
     if person is not None:
         person = _known(skills, person)
         skills = skills.narrowed(people_read(skills, [person]))
-        content = render_packet(build_packet(skills, person, day), fmt, dirs)
+        content = render_packet(build_packet(skills, person, day), fmt, dirs, full)
         if output is None:
             emit(content, None)
             return
@@ -88,7 +89,7 @@ def _packets(skills, person, manager, out_dir, day, fmt, dirs, output, force) ->
     for pid in reports:
         packet = build_packet(skills, pid, day)
         path = _inside(out_dir, pid, EXTENSIONS[fmt])
-        files[path] = render_packet(packet, fmt, dirs)
+        files[path] = render_packet(packet, fmt, dirs, full)
         h = packet.header
         entries.append({"person": pid, "name": h.name, "role_title": h.role_title, "track": h.track,
                         "gaps": sum(1 for r in packet.proficiency if r.gap), "flags": len(packet.flags),

@@ -158,8 +158,10 @@ def environment(dirs: Sequence[BaseLoader] = ()) -> SandboxedEnvironment:
     return env
 
 
-def render_packet(packet: Packet, fmt: str, dirs: Sequence[BaseLoader] = ()) -> str:
-    return _render(environment(dirs), TEMPLATES[canonical_format(fmt)], p=packet, h=packet.header)
+def render_packet(packet: Packet, fmt: str, dirs: Sequence[BaseLoader] = (), full: bool = False) -> str:
+    """The packet as Markdown or HTML. The HTML page is made to print on two A4 pages: earlier
+    check-ins in brief and a level's description said once, unless `full`."""
+    return _render(environment(dirs), TEMPLATES[canonical_format(fmt)], p=packet, h=packet.header, full=full)
 
 
 def render_index(manager: dict[str, Any], entries: list[dict[str, Any]], as_of: Any, fmt: str, dirs: Sequence[BaseLoader] = ()) -> str:
