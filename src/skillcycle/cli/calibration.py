@@ -29,14 +29,14 @@ FormatOption = format_option(
 
 @app.command()
 def calibration(
-    manager: Annotated[Optional[str], typer.Option("--manager", help="Whose reports to calibrate (an id or a name).", show_default=False)] = None,
+    manager: Annotated[Optional[str], typer.Option("--manager", metavar="PERSON", help="Whose reports to calibrate (an id or a name).", show_default=False)] = None,
     repo: RepoOption = None,
     as_of: AsOfOption = None,
-    quarter: Annotated[Optional[str], typer.Option("--quarter", "-q", help="The quarter being calibrated, like 2026Q3 (default: the one containing --as-of).", show_default=False)] = None,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", "-q", metavar="QUARTER", help="The quarter being calibrated, like 2026Q3 (default: the one containing --as-of).", show_default=False)] = None,
     subtree: Annotated[bool, typer.Option("--subtree", help="Everyone under the manager, not only direct reports.")] = False,
     drift: Annotated[bool, typer.Option("--drift", help="Instead: rater drift, self ratings and manager observations against calibrations, per team and family (text, json, csv, markdown).")] = False,
     format: FormatOption = "text",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically); xlsx needs it.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (atomically); xlsx needs it.", show_default=False)] = None,
 ) -> None:
     """One row per report and skill for the calibration session; fill `proposed`, then `skillcycle import ratings`."""
     from ..reports.calibration import calibration_sheet, drift as rater_drift

@@ -68,11 +68,11 @@ def parse_day(value: str, option: str) -> date:
 
 RepoOption = Annotated[
     Optional[Path],
-    typer.Option("--repo", envvar="SKILLCYCLE_REPO", help="Skills repo root (default: search upward from the current folder for skillcycle.yaml).", show_default=False),
+    typer.Option("--repo", metavar="DIR", envvar="SKILLCYCLE_REPO", help="Skills repo root (default: search upward from the current folder for skillcycle.yaml).", show_default=False),
 ]
 AsOfOption = Annotated[
     Optional[str],
-    typer.Option("--as-of", help="Compute as of this date, YYYY-MM-DD (default: today). Nothing dated later is used.", show_default=False),
+    typer.Option("--as-of", metavar="DATE", help="Compute as of this date, YYYY-MM-DD (default: today). Nothing dated later is used.", show_default=False),
 ]
 
 

@@ -27,7 +27,7 @@ FormatOption = format_option(("csv", "parquet", "xlsx"), "csv or parquet (extra:
 
 @app.command("export")
 def export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the tables into (created if missing).", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write the tables into (created if missing).", show_default=False)],
     format: FormatOption = "csv",
     as_of: AsOfOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite table files that already exist in --out.")] = False,

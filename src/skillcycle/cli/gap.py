@@ -44,13 +44,13 @@ def gap(
     as_of: AsOfOption = None,
     by: Annotated[By, typer.Option("--by", help="Roll up by role family x skill (default), role x skill, skill, person, or manager x skill (each manager's direct reports; with --subtree everyone under them).")] = By.family,
     subtree: Annotated[bool, typer.Option("--subtree", help="With --by manager: count everyone under each manager, directly or not, instead of their direct reports.")] = False,
-    family: Annotated[Optional[list[str]], typer.Option("--family", help="Only people in this role family (repeat for more).", show_default=False)] = None,
-    manager: Annotated[Optional[str], typer.Option("--manager", help="Only people under this manager, directly or not (the manager is not included).", show_default=False)] = None,
+    family: Annotated[Optional[list[str]], typer.Option("--family", metavar="FAMILY", help="Only people in this role family (repeat for more).", show_default=False)] = None,
+    manager: Annotated[Optional[str], typer.Option("--manager", metavar="PERSON", help="Only people under this manager, directly or not (the manager is not included).", show_default=False)] = None,
     track: Annotated[Optional[Track], typer.Option("--track", help="Only people on this track (reskill: any gap from none or unassessed; upskill: the others with a gap).", show_default=False)] = None,
-    top: Annotated[Optional[int], typer.Option("--top", min=1, help="Show the N highest-priority rows (and, in json/csv, only the gaps they count).", show_default=False)] = None,
+    top: Annotated[Optional[int], typer.Option("--top", metavar="N", min=1, help="Show the N highest-priority rows (and, in json/csv, only the gaps they count).", show_default=False)] = None,
     horizon: Annotated[int, typer.Option("--horizon", callback=_horizon, metavar="12|24|36", help="Requirements and headcount as of as-of + this many months; levels stay as of --as-of.", show_default=False)] = 0,
     format: FormatOption = "text",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (atomically) instead of standard output.", show_default=False)] = None,
 ) -> None:
     """Show required-vs-current skill gaps, prioritised by strategic urgency x people affected."""
     day = as_of_date(as_of)

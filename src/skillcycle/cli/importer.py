@@ -46,9 +46,9 @@ app.add_typer(import_app, name="import")
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would be written; write nothing.")]
 LevelsOption = Annotated[
     Optional[str],
-    typer.Option("--levels", help='Map the sheet\'s scale onto skillcycle levels, e.g. "Awareness=foundational,Expert=expert,NC=" (empty: not rated / not required).', show_default=False),
+    typer.Option("--levels", metavar="MAP", help='Map the sheet\'s scale onto skillcycle levels, e.g. "Awareness=foundational,Expert=expert,NC=" (empty: not rated / not required).', show_default=False),
 ]
-SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="XLSX: the sheet to read (default: the first).", show_default=False)]
+SheetOption = Annotated[Optional[str], typer.Option("--sheet", metavar="SHEET", help="XLSX: the sheet to read (default: the first).", show_default=False)]
 
 
 def _read(file: Path, sheet: str | None) -> importing.Sheet:
@@ -114,13 +114,13 @@ def _finish(root: Path, plan: importing.Plan, source: str, dry_run: bool) -> Non
 @import_app.command("ratings")
 def import_ratings(
     file: Annotated[Path, typer.Argument(help="Calibration sheet: .csv or .xlsx, long (person, skill, level) or wide (person x skills).", show_default=False)],
-    date_: Annotated[str, typer.Option("--date", help="Date of the ratings, YYYY-MM-DD (a `date` column overrides it per row).", show_default=False)],
-    source: Annotated[str, typer.Option("--source", help="calibration, manager, peer or self (a `source` column overrides it per row).", show_default=False)],
-    assessor: Annotated[Optional[str], typer.Option("--assessor", help="Assessor (person id or name) for every rating.", show_default=False)] = None,
+    date_: Annotated[str, typer.Option("--date", metavar="DATE", help="Date of the ratings, YYYY-MM-DD (a `date` column overrides it per row).", show_default=False)],
+    source: Annotated[str, typer.Option("--source", metavar="SOURCE", help="calibration, manager, peer or self (a `source` column overrides it per row).", show_default=False)],
+    assessor: Annotated[Optional[str], typer.Option("--assessor", metavar="PERSON", help="Assessor (person id or name) for every rating.", show_default=False)] = None,
     levels: LevelsOption = None,
     sheet: SheetOption = None,
     dry_run: DryRunOption = False,
-    out: Annotated[Optional[Path], typer.Option("--out", help="File to create under assessments/ (default: assessments/DATE-SOURCE.yaml).", show_default=False)] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="File to create under assessments/ (default: assessments/DATE-SOURCE.yaml).", show_default=False)] = None,
     repo: RepoOption = None,
 ) -> None:
     """Write one new assessments/ batch from a calibration sheet."""
@@ -140,7 +140,7 @@ def import_ratings(
 def import_roles(
     file: Annotated[Path, typer.Argument(help="Requirements matrix: .csv or .xlsx, rows = skills and one column per role (or --transpose), or long (role, skill, level).", show_default=False)],
     levels: LevelsOption = None,
-    family: Annotated[Optional[str], typer.Option("--family", help="Role family of new roles without a 'family' row.", show_default=False)] = None,
+    family: Annotated[Optional[str], typer.Option("--family", metavar="FAMILY", help="Role family of new roles without a 'family' row.", show_default=False)] = None,
     update: Annotated[bool, typer.Option("--update", help="Allow changing roles that already exist: only the cells the sheet fills change.")] = False,
     prune: Annotated[bool, typer.Option("--prune", help="With --update, also remove a role's requirements that the sheet leaves empty (or, in the long layout, does not list).")] = False,
     transpose: Annotated[bool, typer.Option("--transpose", help="Rows are roles and columns are skills.")] = False,
@@ -175,10 +175,10 @@ def import_roles(
 @import_app.command("xapi")
 def import_xapi(
     file: Annotated[Path, typer.Argument(help="xAPI statements as an LRS exports them: a JSON array.", show_default=False)],
-    resources: Annotated[Path, typer.Option("--resources", help="YAML mapping of activity IRI -> learning resource id.", show_default=False)],
-    source: Annotated[str, typer.Option("--source", help="The `source` of the new completions batch.")] = "xapi",
+    resources: Annotated[Path, typer.Option("--resources", metavar="FILE", help="YAML mapping of activity IRI -> learning resource id.", show_default=False)],
+    source: Annotated[str, typer.Option("--source", metavar="SOURCE", help="The `source` of the new completions batch.")] = "xapi",
     dry_run: DryRunOption = False,
-    out: Annotated[Optional[Path], typer.Option("--out", help="File to create under completions/ (default: completions/SOURCE-LASTDATE.yaml).", show_default=False)] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="File to create under completions/ (default: completions/SOURCE-LASTDATE.yaml).", show_default=False)] = None,
     repo: RepoOption = None,
 ) -> None:
     """Write a new completions/ batch from xAPI statements (completed/passed verbs only)."""

@@ -20,7 +20,7 @@ def init(
         bool, typer.Option("--force", help="Write into a non-empty folder; files of the same names are overwritten, others kept.")
     ] = False,
     organization: Annotated[
-        Optional[str], typer.Option("--organization", help="The organisation's name (default: the folder's name).", show_default=False)
+        Optional[str], typer.Option("--organization", metavar="NAME", help="The organisation's name (default: the folder's name).", show_default=False)
     ] = None,
     as_of: AsOfOption = None,
     install: Annotated[

@@ -16,11 +16,11 @@ FormatOption = format_option(("text", "json", "csv", "markdown", "html"), "text,
 def learning(
     repo: RepoOption = None,
     as_of: AsOfOption = None,
-    quarter: Annotated[Optional[str], typer.Option("--quarter", "-q", help="The last quarter of the window, like 2026Q3 (default: the last complete quarter).", show_default=False)] = None,
-    quarters: Annotated[int, typer.Option("--quarters", "-n", min=1, max=12, help="How many quarters the window spans, ending with --quarter.")] = 1,
-    horizon: Annotated[int, typer.Option("--horizon", min=0, max=36, help="Months ahead: a resource is kept while a role requires one of its skills by then.")] = 12,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", "-q", metavar="QUARTER", help="The last quarter of the window, like 2026Q3 (default: the last complete quarter).", show_default=False)] = None,
+    quarters: Annotated[int, typer.Option("--quarters", "-n", metavar="N", min=1, max=12, help="How many quarters the window spans, ending with --quarter.")] = 1,
+    horizon: Annotated[int, typer.Option("--horizon", metavar="MONTHS", min=0, max=36, help="Months ahead: a resource is kept while a role requires one of its skills by then.")] = 12,
     format: FormatOption = "text",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (atomically) instead of standard output.", show_default=False)] = None,
 ) -> None:
     """Which learning resources moved skills (by calibrated achievement, never completions), and where to spend next."""
     from ..render import learning as render

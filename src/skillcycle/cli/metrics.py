@@ -23,16 +23,16 @@ def metrics(
     as_of: AsOfOption = None,
     quarter: Annotated[
         Optional[str],
-        typer.Option("--quarter", "-q", help="Quarter label like 2026Q3, in fiscal years per fiscal_year_start (default: the last quarter complete by the as-of date; name the current one for its figures to date).", show_default=False),
+        typer.Option("--quarter", "-q", metavar="QUARTER", help="Quarter label like 2026Q3, in fiscal years per fiscal_year_start (default: the last quarter complete by the as-of date; name the current one for its figures to date).", show_default=False),
     ] = None,
     quarters: Annotated[
         int,
-        typer.Option("--quarters", "-n", min=1, max=20, help="Also show the trend over this many quarters ending with --quarter."),
+        typer.Option("--quarters", "-n", metavar="N", min=1, max=20, help="Also show the trend over this many quarters ending with --quarter."),
     ] = 1,
     format: FormatOption = "text",
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False),
+        typer.Option("--output", "-o", metavar="FILE", help="Write to this file (atomically) instead of standard output.", show_default=False),
     ] = None,
 ) -> None:
     """Skill advancement, time to competency, internal mobility, performance lift, conversations, coverage."""

@@ -11,7 +11,7 @@ import typer
 from .common import EXIT_USAGE, AsOfOption, RepoOption, app, as_of_date, emit, fail, format_option, open_report, say
 
 FormatOption = format_option(("text", "json", "csv", "markdown", "html"), "text (a table; colour on a terminal), json, csv, markdown or html (a printable page).")
-OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)]
+OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (atomically) instead of standard output.", show_default=False)]
 
 
 def _answer(repo: Path | None, as_of: str | None, key: tuple, make, terminal_view, formats: dict, format: str, output: Path | None) -> None:
@@ -47,9 +47,9 @@ def candidates(
     target: Annotated[str, typer.Argument(metavar="ROLE|OPENING", help="A role id, or an opening id (read on the date it opened unless --as-of is given).")],
     repo: RepoOption = None,
     as_of: AsOfOption = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="How many candidates to list.")] = 10,
-    family: Annotated[Optional[str], typer.Option("--family", help="Only people in this role family.", show_default=False)] = None,
-    manager: Annotated[Optional[str], typer.Option("--manager", help="Only people under this manager, directly or not (an id or a name).", show_default=False)] = None,
+    top: Annotated[int, typer.Option("--top", metavar="N", min=1, help="How many candidates to list.")] = 10,
+    family: Annotated[Optional[str], typer.Option("--family", metavar="FAMILY", help="Only people in this role family.", show_default=False)] = None,
+    manager: Annotated[Optional[str], typer.Option("--manager", metavar="PERSON", help="Only people under this manager, directly or not (an id or a name).", show_default=False)] = None,
     format: FormatOption = "text",
     output: OutputOption = None,
 ) -> None:
@@ -73,7 +73,7 @@ def paths(
     repo: RepoOption = None,
     as_of: AsOfOption = None,
     next_only: Annotated[bool, typer.Option("--next", help="Only the roles reachable by the career-path (next) edges from the person's role.")] = False,
-    steps: Annotated[int, typer.Option("--steps", min=1, max=10, help="With --next: how many steps along the edges.")] = 3,
+    steps: Annotated[int, typer.Option("--steps", metavar="N", min=1, max=10, help="With --next: how many steps along the edges.")] = 3,
     format: FormatOption = "text",
     output: OutputOption = None,
 ) -> None:

@@ -33,14 +33,14 @@ FormatOption = format_option(("markdown", "html"), "markdown (md) or html: one s
 @app.command("review-packet")
 def review_packet(
     person: Annotated[Optional[str], typer.Argument(metavar="PERSON", help="Person id, or full or last name (case and accents ignored).", show_default=False)] = None,
-    manager: Annotated[Optional[str], typer.Option("--manager", help="Write one packet per direct report of this manager, plus an index (needs --out-dir).", show_default=False)] = None,
-    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="Folder for --manager packets.", show_default=False)] = None,
+    manager: Annotated[Optional[str], typer.Option("--manager", metavar="PERSON", help="Write one packet per direct report of this manager, plus an index (needs --out-dir).", show_default=False)] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", metavar="DIR", help="Folder for --manager packets.", show_default=False)] = None,
     repo: RepoOption = None,
     as_of: AsOfOption = None,
     format: FormatOption = "markdown",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of printing it.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of printing it.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
-    templates: Annotated[Optional[Path], typer.Option("--templates", help="Folder of templates that override the shipped ones (before the repo's own templates/).", show_default=False)] = None,
+    templates: Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help="Folder of templates that override the shipped ones (before the repo's own templates/).", show_default=False)] = None,
     full: Annotated[bool, typer.Option("--full", help="HTML: every check-in whole and every level description, past two printed pages (Markdown always has them).")] = False,
 ) -> None:
     """Prepare the review packet of PERSON: gaps, learning goals, check-ins, ratings, flags and coaching questions."""

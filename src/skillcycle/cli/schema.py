@@ -23,7 +23,7 @@ def schema(
     ] = None,
     out: Annotated[
         Optional[Path],
-        typer.Option("--out", "-o", help="Write <kind>.schema.json files into this folder (created if needed; generated files are overwritten).", show_default=False),
+        typer.Option("--out", "-o", metavar="DIR", help="Write <kind>.schema.json files into this folder (created if needed; generated files are overwritten).", show_default=False),
     ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="With --out: write nothing; exit 1 if a schema file there is missing or out of date.")

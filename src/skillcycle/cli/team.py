@@ -21,17 +21,17 @@ People = Annotated[Optional[list[str]], typer.Option(show_default=False)]
 def team(
     repo: RepoOption = None,
     as_of: AsOfOption = None,
-    manager: Annotated[Optional[str], typer.Option("--manager", help="The manager's team: them and their direct reports (an id or a name).", show_default=False)] = None,
+    manager: Annotated[Optional[str], typer.Option("--manager", metavar="PERSON", help="The manager's team: them and their direct reports (an id or a name).", show_default=False)] = None,
     subtree: Annotated[bool, typer.Option("--subtree", help="With --manager: everyone under them, directly or not.")] = False,
-    family: Annotated[Optional[str], typer.Option("--family", help="Everyone in this role family (default: the whole organisation).", show_default=False)] = None,
-    horizon: Annotated[int, typer.Option("--horizon", min=1, max=36, help="Months ahead to look for leavers and requirement changes.")] = 6,
-    remove: Annotated[Optional[list[str]], typer.Option("--remove", help="What if this person left? Their role stays as a vacancy to backfill (repeatable).", show_default=False)] = None,
-    add: Annotated[Optional[list[str]], typer.Option("--add", help="What if we hired someone at this role, at exactly its required levels? (repeatable)", show_default=False)] = None,
-    move: Annotated[Optional[list[str]], typer.Option("--move", help="What if this person moved to the manager given by the matching --to? Their old team keeps a vacancy (repeatable).", show_default=False)] = None,
-    to: Annotated[Optional[list[str]], typer.Option("--to", help="The new manager of each --move, in the same order.", show_default=False)] = None,
+    family: Annotated[Optional[str], typer.Option("--family", metavar="FAMILY", help="Everyone in this role family (default: the whole organisation).", show_default=False)] = None,
+    horizon: Annotated[int, typer.Option("--horizon", metavar="MONTHS", min=1, max=36, help="Months ahead to look for leavers and requirement changes.")] = 6,
+    remove: Annotated[Optional[list[str]], typer.Option("--remove", metavar="PERSON", help="What if this person left? Their role stays as a vacancy to backfill (repeatable).", show_default=False)] = None,
+    add: Annotated[Optional[list[str]], typer.Option("--add", metavar="ROLE", help="What if we hired someone at this role, at exactly its required levels? (repeatable)", show_default=False)] = None,
+    move: Annotated[Optional[list[str]], typer.Option("--move", metavar="PERSON", help="What if this person moved to the manager given by the matching --to? Their old team keeps a vacancy (repeatable).", show_default=False)] = None,
+    to: Annotated[Optional[list[str]], typer.Option("--to", metavar="PERSON", help="The new manager of each --move, in the same order.", show_default=False)] = None,
     no_backfill: Annotated[bool, typer.Option("--no-backfill", help="With --remove: the role leaves with the person (no vacancy).")] = False,
     format: FormatOption = "text",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (atomically) instead of standard output.", show_default=False)] = None,
 ) -> None:
     """Coverage, structural risks, what-if and growth for a manager's team, a family or the organisation."""
     from ..render import team as render
