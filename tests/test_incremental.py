@@ -283,7 +283,7 @@ NEW_HIRE = "name: New Hire\nrole: data-analyst-1\nmanager: priya\nstarted: 2026-
     (_write("people/analytics/zz-new.yaml", NEW_HIRE + "role: twice\n"), True, {("people/analytics/zz-new.yaml", 5, "Y003")}),
     (_replace(CHECKIN, "manager: priya", "manager: prya"), True, {(CHECKIN, 2, "R003")}),  # with its hint
     (lambda acme: shutil.rmtree(acme / "openings"), True, {(ADA, 2, "C007")}),  # a whole part gone
-    (_replace(CHECKIN, "- goal: ada-sql-2026q4", "- goal: ada-sql-2026q3x"), True, {(CHECKIN, 10, "R004")}),
+    (_replace(CHECKIN, "- goal: ada-sql-2026q4", "- goal: ada-sql-2026q3x"), True, {(CHECKIN, 11, "R004")}),
     # goal ids defined again in a file read before the base's: R006 sits in the base's file, unread;
     # amara now has two 2026Q4 goal files (C011, in the later) weighing 200 (C003)
     (_copy_goals("goals/2026q4/aaa.yaml", "amara"), True, {
