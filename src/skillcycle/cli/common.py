@@ -1,5 +1,5 @@
 """The Typer app and what every command shares: options, opening a valid repo,
-terminal-safe printing and atomic output files. Commands live in commands/."""
+terminal-safe printing and atomic output files. Each command is a module of this package."""
 
 from __future__ import annotations
 

@@ -159,7 +159,7 @@ def cache_folder(root: Path) -> OwnFolder | None:
 
 
 _NOTICES: set[str] = set()
-NOTICE: list = []  # the CLI's printer of notices (app.py); a library caller hears nothing
+NOTICE: list = []  # the CLI's printer of notices (cli/__init__.py); a library caller hears nothing
 
 
 def notice(message: str) -> None:
