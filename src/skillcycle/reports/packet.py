@@ -328,6 +328,10 @@ class _Context:
         found = self.repo.skills.get(skill) if skill else None
         return URGENCY_WEIGHT[found.urgency] * max(tiers, 0) if found else 0
 
+    def goal_weight(self, goal: GoalRow) -> int:
+        """A flag about a learning goal weighs the tiers still between its current level and its target."""
+        return self.weight(goal.skill, goal.target - (goal.current or Level.NONE))
+
     @property
     def role(self) -> Role:
         return self.repo.roles[self.who.role]
@@ -692,7 +696,7 @@ def goal_due_no_progress(ctx: _Context) -> Iterator[Found]:
             [f"goal {goal.id}: due {goal.due.isoformat()}, started {goal.start.isoformat()}, status active",
              f"no check-in note on {goal.id} between {goal.start.isoformat()} and {ctx.as_of.isoformat()}"],
             f"“{goal.title}” is due on {goal.due.isoformat()}: where are you with it, and what would make it achievable by then?",
-            ctx.weight(goal.skill, goal.target - (goal.current or Level.NONE)),
+            ctx.goal_weight(goal),
         )
 
 
@@ -709,7 +713,7 @@ def goal_overdue(ctx: _Context) -> Iterator[Found]:
                 f"Learning goal “{goal.title}” is overdue.",
                 [f"goal {goal.id}: due {goal.due.isoformat()}, target {goal.target.label}, current {_label(goal.current)}"],
                 f"“{goal.title}” was due on {goal.due.isoformat()}: give it more time, change the plan, or drop it?",
-                ctx.weight(goal.skill, goal.target - (goal.current or Level.NONE)),
+                ctx.goal_weight(goal),
             )
 
 
@@ -749,7 +753,7 @@ def goal_without_resources(ctx: _Context) -> Iterator[Found]:
                 f"Learning goal “{goal.title}” has no learning resources.",
                 [f"goal {goal.id}: resources empty"],
                 f"What will you learn {goal.skill_name} from: a course, a mentor, a stretch assignment?",
-                ctx.weight(goal.skill, goal.target - (goal.current or Level.NONE)),
+                ctx.goal_weight(goal),
             )
 
 
